@@ -1,0 +1,145 @@
+using System.Text.Json.Serialization;
+using AssignBridge.Hosting;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using AssignBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Assignments;
+
+/// <summary>The answer to an assignment that was applied (or needed nothing).</summary>
+internal sealed record AssignmentResponse(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("deliveryId")] string DeliveryId,
+    [property: JsonPropertyName("spaces")] IReadOnlyList<SpaceOutcome> Spaces,
+    [property: JsonPropertyName("people")] IReadOnlyList<ResolvedPerson> People,
+    [property: JsonPropertyName("unresolved")] IReadOnlyList<UnresolvedPerson> Unresolved,
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
+
+internal static class AssignmentsEndpoints
+{
+    public const string Route = "/api/assignments";
+    public const string DeliveryIdHeader = "Idempotency-Key";
+    public const string Source = "api";
+
+    public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, PostAsync).WithName("PostAssignment");
+        return app;
+    }
+
+    /// <summary>
+    /// Verify the caller, read the bounded body, parse it, apply it, and answer with what happened: 200 when
+    /// applied, 4xx naming what is wrong with the request or the people, 502/503 when Kibana or a store failed
+    /// (the body then says what was applied before the failure; sending the same request again is safe).
+    /// </summary>
+    internal static async Task<Results<Ok<AssignmentResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
+        HttpContext context,
+        BearerTokenVerifier verifier,
+        AssignmentService service,
+        IOptions<AssignmentsOptions> options,
+        IOptions<KibanaOptions> kibanaOptions,
+        ILogger<AssignmentService> logger,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var check = verifier.Verify(request.Headers.Authorization);
+        if (check != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, check.ToString());
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Send Authorization: Bearer <token> with a token configured in Assignments:Tokens.");
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            return Refuse(logger, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+        }
+
+        var body = await RequestBody.ReadAsync(request, options.Value.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            return Refuse(logger, StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {options.Value.MaxBodyBytes} bytes (Assignments:MaxBodyBytes). Split the alert list.");
+        }
+
+        var parser = new AssignmentRequestParser(options.Value, kibanaOptions.Value.DefaultSpace);
+        if (parser.Parse(body) is not { } parsed)
+        {
+            Log.BadRequest(logger, $"{parser.Problems.Count} problems in fields {string.Join(", ", parser.Problems.Keys)}");
+            return TypedResults.ValidationProblem(parser.Problems, title: "The assignment request is not valid.");
+        }
+
+        var deliveryId = DeliveryId(request);
+        var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
+        AssignmentOutcome outcome;
+        try
+        {
+            outcome = await service.ApplyAsync(intent, cancellationToken);
+        }
+        catch (PeopleUnavailableException exception)
+        {
+            Log.DependencyUnavailable(logger, deliveryId, exception.Message);
+            context.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "People table unavailable",
+                detail: "The mapping table could not be read, so nothing was sent to Kibana. Try again later.");
+        }
+
+        return Answer(context, deliveryId, outcome);
+    }
+
+    private static Results<Ok<AssignmentResponse>, ValidationProblem, ProblemHttpResult> Answer(HttpContext context, string deliveryId, AssignmentOutcome outcome)
+    {
+        if (outcome.Status is AssignmentStatus.Applied or AssignmentStatus.NothingToApply)
+        {
+            var status = outcome.Status == AssignmentStatus.Applied ? "applied" : "nothing-to-apply";
+            return TypedResults.Ok(new AssignmentResponse(status, deliveryId, outcome.Spaces, outcome.People, outcome.Unresolved, outcome.Notes));
+        }
+
+        var extensions = new Dictionary<string, object?>
+        {
+            ["deliveryId"] = deliveryId,
+            ["spaces"] = outcome.Spaces,
+            ["people"] = outcome.People,
+            ["unresolved"] = outcome.Unresolved,
+        };
+        if (outcome.Status == AssignmentStatus.Unmapped)
+        {
+            var names = string.Join("; ", outcome.Unresolved.Select(u => $"{u.Person} ({u.Role}): {u.Reason}"));
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Some people are not mapped to Kibana users",
+                detail: $"Nothing was applied. Add a mapping for: {names}.", extensions: extensions);
+        }
+
+        var error = outcome.Error!;
+        extensions["kibanaStatus"] = error.Status;
+        extensions["kibanaMessage"] = error.Message;
+        var (statusCode, title, detail) = error.Status switch
+        {
+            400 => (StatusCodes.Status422UnprocessableEntity, "Kibana rejected the request", $"Kibana answered 400: {error.Message}"),
+            401 => (StatusCodes.Status502BadGateway, "Kibana refused the API key", "Kibana answered 401 even after the API key was read again. Check the Kibana API key secret."),
+            403 => (StatusCodes.Status502BadGateway, "The Kibana API key may not assign alerts", $"Kibana answered 403: {error.Message}. The key needs the Security 'Alerts: All' privilege and write access to the alerts index of the space."),
+            404 => (StatusCodes.Status502BadGateway, "Kibana has no alert-assignees route", "Kibana answered 404. Check Kibana:Url and that Kibana is 8.12 or later."),
+            _ when error.Retryable => (StatusCodes.Status503ServiceUnavailable, "Kibana unavailable", error.Status == 0 ? error.Message : $"Kibana answered {error.Status}: {error.Message}. Try again later; sending the same request again is safe."),
+            _ => (StatusCodes.Status502BadGateway, "Kibana failed", $"Kibana answered {error.Status}: {error.Message}"),
+        };
+        if (statusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            var seconds = Math.Clamp((int)Math.Ceiling((error.RetryAfter ?? TimeSpan.FromSeconds(30)).TotalSeconds), 1, 3_600);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return TypedResults.Problem(statusCode: statusCode, title: title, detail: detail, extensions: extensions);
+    }
+
+    private static string DeliveryId(HttpRequest request)
+    {
+        var given = request.Headers[DeliveryIdHeader].ToString();
+        return given.Length is > 0 and <= 200 && !given.Any(char.IsControl) ? given : Guid.NewGuid().ToString("n");
+    }
+
+    private static ProblemHttpResult Refuse(ILogger logger, int status, string title, string detail)
+    {
+        Log.BadRequest(logger, title);
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail);
+    }
+}

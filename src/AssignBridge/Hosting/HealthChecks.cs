@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using AssignBridge.Secrets;
+using Azure;
+
+namespace AssignBridge.Hosting;
+
+internal sealed record DependencyHealth(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("latencyMs")] long LatencyMs,
+    [property: JsonPropertyName("detail")] string Detail);
+
+internal sealed record HealthReport(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("checks")] IReadOnlyDictionary<string, DependencyHealth> Checks);
+
+/// <summary>
+/// The state of each dependency, checked in parallel with a short bound. The answer is always 200 (the process
+/// is alive); <c>status</c> says "healthy" or "degraded". Details name causes, never secrets.
+/// </summary>
+internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider keys, KibanaClient kibana)
+{
+    public const string Ok = "ok";
+    public const string Failing = "failing";
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(5);
+
+    public async Task<HealthReport> RunAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Bound);
+        var table = MeasureAsync(TableAsync, timeout.Token);
+        var keyVault = MeasureAsync(KeyAsync, timeout.Token);
+        var kibanaCheck = MeasureAsync(KibanaAsync, timeout.Token);
+        var checks = new Dictionary<string, DependencyHealth>(StringComparer.Ordinal)
+        {
+            ["table"] = await table,
+            ["keyVault"] = await keyVault,
+            ["kibana"] = await kibanaCheck,
+        };
+        return new HealthReport(checks.Values.All(c => c.Status == Ok) ? "healthy" : "degraded", checks);
+    }
+
+    private async Task<string> TableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var _ in people.Table.QueryAsync<PersonEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            {
+                break;
+            }
+
+            return $"table '{people.Table.Name}' readable";
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return $"table '{people.Table.Name}' not created yet; it is created on first use";
+        }
+    }
+
+    private async Task<string> KeyAsync(CancellationToken cancellationToken)
+    {
+        await keys.GetAsync(cancellationToken);
+        return $"Kibana API key available from {keys.Source}";
+    }
+
+    private async Task<string> KibanaAsync(CancellationToken cancellationToken)
+    {
+        await kibana.CheckStatusAsync(cancellationToken);
+        return "Kibana answered /api/status with the key";
+    }
+
+    private static async Task<DependencyHealth> MeasureAsync(Func<CancellationToken, Task<string>> check, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        string status;
+        string detail;
+        try
+        {
+            detail = await check(cancellationToken);
+            status = Ok;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            (status, detail) = (Failing, $"no answer within {Bound.TotalSeconds:0} s");
+        }
+        catch (Exception exception) when (exception is KibanaRequestException or SecretUnavailableException or PeopleUnavailableException or RequestFailedException or HttpRequestException)
+        {
+            (status, detail) = (Failing, exception.Message);
+        }
+
+        return new DependencyHealth(status, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, detail);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Net;
+using AssignBridge.Assignments;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using AssignBridge.Secrets;
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace AssignBridge.Hosting;
+
+internal static class HostingExtensions
+{
+    /// <summary>The Functions host's convention for local runs; used when neither the host nor --urls says otherwise.</summary>
+    public const int LocalPort = 7071;
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    /// <summary>
+    /// Under the Functions host, listen on 127.0.0.1 at the port it passes (functions-custom-handlers.md §1);
+    /// otherwise on the URLs given (--urls, ASPNETCORE_URLS) or 127.0.0.1:7071.
+    /// </summary>
+    public static WebApplicationBuilder ListenWhereTheHostExpects(this WebApplicationBuilder builder)
+    {
+        var hostPort = builder.Configuration[CustomHandlerPortVariable];
+        if (!string.IsNullOrEmpty(hostPort))
+        {
+            if (!int.TryParse(hostPort, out var port) || port is < 1 or > 65_535)
+            {
+                throw new InvalidOperationException($"{CustomHandlerPortVariable} must be a TCP port, not '{hostPort}'.");
+            }
+
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{LocalPort}");
+        }
+
+        // An outer bound for every route; each route reads its body with its own, smaller limit.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 16 * 1_024 * 1_024);
+        return builder;
+    }
+
+    public static IServiceCollection AddAssignBridge(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        ConfigurationGuard.Check(configuration);
+
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
+
+        services.AddOptions<KibanaOptions>().BindConfiguration(KibanaOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddSingleton(sp => CreateSecretClient(sp));
+        services.AddSingleton(sp => new KibanaApiKeyProvider(
+            sp.GetRequiredService<SecretClientHolder>().Client,
+            configuration,
+            sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton<PeopleDirectory>();
+
+        services.AddTransient<KibanaAuthHandler>();
+        var kibanaHttp = services.AddHttpClient<KibanaClient>((sp, http) =>
+            {
+                var kibana = sp.GetRequiredService<IOptions<KibanaOptions>>().Value;
+                http.BaseAddress = WithTrailingSlash(kibana.Url!);
+                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline bounds each attempt and the whole call
+                http.DefaultRequestHeaders.Add("kbn-xsrf", "true");
+                http.DefaultRequestHeaders.Add("elastic-api-version", "2023-10-31");
+                http.DefaultRequestHeaders.UserAgent.ParseAdd("AssignBridge/1.0");
+            });
+
+        // Handlers run in the order added: resilience outside, so each attempt gets the current key and its own 401 handling.
+        kibanaHttp.AddResilienceHandler("kibana", (pipeline, context) =>
+            {
+                var kibana = context.ServiceProvider.GetRequiredService<IOptions<KibanaOptions>>().Value;
+                pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.TotalTimeoutSeconds));
+                if (kibana.MaxRetries > 0)
+                {
+                    // Only what may pass: 408, 429 (honouring Retry-After), 5xx, connection errors and timeouts.
+                    // 400, 401 and 403 are never retried here; the auth handler deals with a 401 once.
+                    pipeline.AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = kibana.MaxRetries,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                        Delay = TimeSpan.FromMilliseconds(kibana.RetryBaseDelayMilliseconds),
+                        MaxDelay = TimeSpan.FromSeconds(5),
+                        ShouldRetryAfterHeader = true,
+                    });
+                }
+
+                pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.AttemptTimeoutSeconds));
+            });
+        kibanaHttp.AddHttpMessageHandler<KibanaAuthHandler>();
+
+        services.AddSingleton<BearerTokenVerifier>();
+        services.AddSingleton<AssignmentService>();
+        services.AddSingleton<HealthChecks>();
+        return services;
+    }
+
+    public static WebApplication UseAssignBridgeErrors(this WebApplication app)
+    {
+        // Unhandled failures become a bare problem answer: no stack trace, no exception text.
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapHosting(this IEndpointRouteBuilder app)
+    {
+        // The Functions host polls GET / until the handler answers: answer at once, touch nothing.
+        app.MapGet("/", () => TypedResults.Ok(new RootAnswer("AssignBridge", "listening")));
+        app.MapGet("/api/health", async (HealthChecks checks, CancellationToken cancellationToken) => TypedResults.Ok(await checks.RunAsync(cancellationToken)));
+        return app;
+    }
+
+    private static SecretClientHolder CreateSecretClient(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
+        return new SecretClientHolder(options.Uri is null
+            ? null
+            : new SecretClient(options.Uri, services.GetRequiredService<TokenCredential>()));
+    }
+
+    private static Uri WithTrailingSlash(Uri uri) =>
+        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+}
+
+/// <summary>Holds the Key Vault client, or none for a local run, so that tests can replace it with one that trusts a local vault.</summary>
+internal sealed record SecretClientHolder(SecretClient? Client);
+
+internal sealed record RootAnswer(string Name, string Status);

@@ -1,0 +1,41 @@
+namespace AssignBridge.Kibana;
+
+/// <summary>
+/// The checks Kibana applies to an assignees request (kibana-api-facts.md §1, "Request validation"),
+/// applied before sending so that a request Kibana would refuse never leaves the bridge.
+/// </summary>
+internal static class AssigneesRequestValidator
+{
+    /// <summary>Returns the problems with a request, each naming the field as Kibana does; empty when valid.</summary>
+    public static IReadOnlyList<string> Validate(IReadOnlyList<string> ids, IReadOnlyList<string> add, IReadOnlyList<string> remove)
+    {
+        var problems = new List<string>();
+        if (ids.Count == 0)
+        {
+            problems.Add("ids: at least one alert id is required");
+        }
+
+        CheckStrings("ids", ids, problems);
+        CheckStrings("assignees.add", add, problems);
+        CheckStrings("assignees.remove", remove, problems);
+
+        var both = add.Intersect(remove, StringComparer.Ordinal).ToList();
+        if (both.Count > 0)
+        {
+            problems.Add($"assignees: {string.Join(", ", both)} in both add and remove");
+        }
+
+        return problems;
+    }
+
+    private static void CheckStrings(string field, IReadOnlyList<string> values, List<string> problems)
+    {
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]))
+            {
+                problems.Add($"{field}.{i}: No empty strings allowed");
+            }
+        }
+    }
+}

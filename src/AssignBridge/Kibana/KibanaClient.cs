@@ -1,0 +1,168 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using AssignBridge.Hosting;
+using Microsoft.Extensions.Options;
+using Polly.Timeout;
+
+namespace AssignBridge.Kibana;
+
+/// <summary>
+/// Kibana's alert-assignees and signals-search routes (kibana-api-facts.md §1 and §2).
+/// Thread-safe. Headers, the API key and retries come from the handlers registered with the typed client;
+/// every failure surfaces as one <see cref="KibanaRequestException"/>.
+/// </summary>
+internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions> options)
+{
+    public const string AssigneesRoute = "api/detection_engine/signals/assignees";
+    public const string SearchRoute = "api/detection_engine/signals/search";
+    public const string AssigneesField = "kibana.alert.workflow_assignee_ids";
+
+    /// <summary>Adds and removes assignees on the given alerts of one space, in one request.</summary>
+    /// <exception cref="ArgumentException">The request breaks one of Kibana's own rules, or holds more ids than <see cref="KibanaOptions.MaxIdsPerRequest"/>.</exception>
+    /// <exception cref="KibanaRequestException">Kibana refused the request or could not be reached.</exception>
+    public async Task<UpdateByQueryResponse> SetAssigneesAsync(
+        string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken cancellationToken = default)
+    {
+        ValidateSpace(space);
+        var problems = AssigneesRequestValidator.Validate(alertIds, add, remove);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"The assignees request breaks Kibana's rules: {string.Join("; ", problems)}", nameof(alertIds));
+        }
+
+        if (alertIds.Count > options.Value.MaxIdsPerRequest)
+        {
+            throw new ArgumentException($"{alertIds.Count} alert ids exceed the {options.Value.MaxIdsPerRequest} allowed per request; the planner chunks them.", nameof(alertIds));
+        }
+
+        var body = new SetAlertAssigneesBody(new AlertAssignees(add, remove), alertIds);
+        var content = JsonContent.Create(body, AppJsonContext.Default.SetAlertAssigneesBody);
+        using var response = await SendAsync(HttpMethod.Post, KibanaSpaces.Prefix(space) + AssigneesRoute, content, cancellationToken);
+        return await response.Content.ReadFromJsonAsync(AppJsonContext.Default.UpdateByQueryResponse, cancellationToken)
+            ?? throw new KibanaRequestException((int)response.StatusCode, "Kibana answered with an empty body.", isRetryable: true);
+    }
+
+    /// <summary>
+    /// Reads the current assignees of alerts through signals/search. Alerts that do not exist are absent from the
+    /// result; an alert never assigned maps to an empty list.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAssigneesAsync(
+        string space, IReadOnlyList<string> alertIds, CancellationToken cancellationToken = default)
+    {
+        ValidateSpace(space);
+        var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var chunk in alertIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.MaxIdsPerRequest))
+        {
+            var content = new ByteArrayContent(SearchBody(chunk));
+            content.Headers.ContentType = new("application/json");
+            using var response = await SendAsync(HttpMethod.Post, KibanaSpaces.Prefix(space) + SearchRoute, content, cancellationToken);
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            ReadHits(document.RootElement, result);
+        }
+
+        return result;
+    }
+
+    /// <summary>Asks <c>GET /api/status</c>, which needs a valid key: the cheapest proof that Kibana answers and accepts the key.</summary>
+    public async Task CheckStatusAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendAsync(HttpMethod.Get, "api/status", content: null, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        HttpResponseMessage response;
+        try
+        {
+            response = await httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new KibanaRequestException(0, exception.HttpRequestError.ToString(), isRetryable: true, innerException: exception);
+        }
+        catch (TimeoutRejectedException exception)
+        {
+            throw new KibanaRequestException(0, "timed out", isRetryable: true, innerException: exception);
+        }
+        catch (OperationCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new KibanaRequestException(0, "timed out", isRetryable: true, innerException: exception);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await KibanaRequestException.FromResponseAsync(response, cancellationToken);
+        }
+    }
+
+    private static byte[] SearchBody(string[] ids)
+    {
+        // {"query":{"bool":{"filter":[{"terms":{"_id":[…]}}]}},"_source":[field],"size":n} as kibana-api-facts.md §2 recommends.
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("query");
+            writer.WriteStartObject("bool");
+            writer.WriteStartArray("filter");
+            writer.WriteStartObject();
+            writer.WriteStartObject("terms");
+            writer.WriteStartArray("_id");
+            foreach (var id in ids)
+            {
+                writer.WriteStringValue(id);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteStartArray("_source");
+            writer.WriteStringValue(AssigneesField);
+            writer.WriteEndArray();
+            writer.WriteNumber("size", ids.Length);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void ReadHits(JsonElement root, Dictionary<string, IReadOnlyList<string>> result)
+    {
+        if (!root.TryGetProperty("hits", out var hits) || !hits.TryGetProperty("hits", out var items) || items.ValueKind != JsonValueKind.Array)
+        {
+            throw new KibanaRequestException(200, "signals/search answered without hits.hits.", isRetryable: false);
+        }
+
+        foreach (var hit in items.EnumerateArray())
+        {
+            var id = hit.GetProperty("_id").GetString()!;
+            var assignees = new List<string>();
+            if (hit.TryGetProperty("_source", out var source)
+                && source.TryGetProperty(AssigneesField, out var field)
+                && field.ValueKind == JsonValueKind.Array)
+            {
+                assignees.AddRange(field.EnumerateArray().Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!));
+            }
+
+            result[id] = assignees;
+        }
+    }
+
+    private static void ValidateSpace(string space)
+    {
+        if (!KibanaSpaces.IsValid(space))
+        {
+            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
+        }
+    }
+}

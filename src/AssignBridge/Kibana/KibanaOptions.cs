@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Kibana;
+
+internal sealed class KibanaOptions
+{
+    public const string SectionName = "Kibana";
+
+    /// <summary>Kibana's base URL, including any base path (for example https://kibana.example.com/kibana/).</summary>
+    [Required(ErrorMessage = "Kibana:Url is required: the base URL of Kibana, for example https://kibana.example.com/.")]
+    public Uri? Url { get; set; }
+
+    /// <summary>The space used when a request names none.</summary>
+    [RegularExpression(KibanaSpaces.Pattern, ErrorMessage = "Kibana:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")]
+    public string DefaultSpace { get; set; } = KibanaSpaces.Default;
+
+    /// <summary>Alert ids per assignees request. Kibana sets no limit; this keeps each update-by-query small.</summary>
+    [Range(1, 10_000)]
+    public int MaxIdsPerRequest { get; set; } = 500;
+
+    /// <summary>Time allowed for one attempt.</summary>
+    [Range(1, 300)]
+    public int AttemptTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Time allowed for one call, retries included.</summary>
+    [Range(1, 600)]
+    public int TotalTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Retries of a retryable failure (408, 429, 5xx, connection errors) within one call.</summary>
+    [Range(0, 10)]
+    public int MaxRetries { get; set; } = 2;
+
+    [Range(1, 60_000)]
+    public int RetryBaseDelayMilliseconds { get; set; } = 250;
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace AssignBridge.Kibana;
+
+/// <summary>
+/// The one exception a failed Kibana call raises: the HTTP status (0 when Kibana never answered),
+/// Kibana's own message from either of its error body shapes, and whether trying again can help.
+/// </summary>
+internal sealed class KibanaRequestException : Exception
+{
+    private const int MaxMessageLength = 1000;
+
+    public KibanaRequestException(int statusCode, string kibanaMessage, bool isRetryable, TimeSpan? retryAfter = null, Exception? innerException = null)
+        : base(Describe(statusCode, kibanaMessage), innerException)
+    {
+        StatusCode = statusCode;
+        KibanaMessage = kibanaMessage;
+        IsRetryable = isRetryable;
+        RetryAfter = retryAfter;
+    }
+
+    public int StatusCode { get; }
+
+    public string KibanaMessage { get; }
+
+    public bool IsRetryable { get; }
+
+    public TimeSpan? RetryAfter { get; }
+
+    /// <summary>408, 409 (an update-by-query version conflict), 429 and 5xx may pass; 400, 401, 403 and 404 will not.</summary>
+    public static bool IsRetryableStatus(int statusCode) =>
+        statusCode is 408 or 409 or 429 || statusCode >= 500;
+
+    public static async Task<KibanaRequestException> FromResponseAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var message = ParseMessage(body) ?? DefaultMessage(response.StatusCode);
+        return new KibanaRequestException(status, message, IsRetryableStatus(status), RetryAfterOf(response));
+    }
+
+    /// <summary>
+    /// Reads both of Kibana's error shapes (kibana-api-facts.md §4): the platform (Boom) shape
+    /// <c>{"statusCode","error","message":string}</c> and the SIEM shape <c>{"status_code","message":string|string[]}</c>.
+    /// Anything else (a proxy's HTML page, say) is reduced to a short single line.
+    /// </summary>
+    internal static string? ParseMessage(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty)
+        {
+            return null;
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("message", out var message))
+            {
+                return message.ValueKind switch
+                {
+                    JsonValueKind.String => Shorten(message.GetString()!),
+                    JsonValueKind.Array => Shorten(string.Join("; ", message.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : m.GetRawText()))),
+                    _ => Shorten(message.GetRawText()),
+                };
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: fall through to the text.
+        }
+
+        return Shorten(Encoding.UTF8.GetString(body));
+    }
+
+    private static string DefaultMessage(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.BadRequest => "Bad Request",
+        HttpStatusCode.Unauthorized => "Unauthorized",
+        HttpStatusCode.Forbidden => "Forbidden",
+        HttpStatusCode.NotFound => "Not Found",
+        HttpStatusCode.Conflict => "Conflict",
+        _ => $"HTTP {(int)status}",
+    };
+
+    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    private static string Shorten(string text)
+    {
+        var builder = new StringBuilder(Math.Min(text.Length, MaxMessageLength));
+        foreach (var c in text)
+        {
+            if (builder.Length == MaxMessageLength)
+            {
+                builder.Append('…');
+                break;
+            }
+
+            builder.Append(char.IsControl(c) ? ' ' : c);
+        }
+
+        return builder.ToString().Trim();
+    }
+
+    private static string Describe(int statusCode, string kibanaMessage) =>
+        statusCode == 0 ? $"Kibana did not answer: {kibanaMessage}" : $"Kibana answered {statusCode}: {kibanaMessage}";
+}

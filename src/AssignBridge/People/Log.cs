@@ -1,0 +1,10 @@
+namespace AssignBridge.People;
+
+internal static partial class Log
+{
+    [LoggerMessage(2001, LogLevel.Information, "A person in namespace {Namespace} has no mapping.")]
+    public static partial void Unmapped(ILogger logger, string @namespace);
+
+    [LoggerMessage(2002, LogLevel.Error, "The people table could not be read for namespace {Namespace}: status {Status}, code {ErrorCode}.")]
+    public static partial void LookupFailed(ILogger logger, string @namespace, int status, string? errorCode);
+}

@@ -1,0 +1,103 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.People;
+
+/// <summary>The people table could not be read. Retrying later may help.</summary>
+internal sealed class PeopleUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
+/// <summary>
+/// Resolves people to Kibana UIDs through the mapping table: the person's own namespace first, then the
+/// <c>email</c> row when an email is known. Results, misses included, are cached briefly.
+/// </summary>
+internal sealed class PeopleDirectory
+{
+    private static readonly string[] SelectedColumns = [nameof(PersonEntity.KibanaUid)];
+
+    private readonly TableClient _table;
+    private readonly PeopleOptions _options;
+    private readonly ExpiringCache<(string Namespace, string Id), string?> _cache;
+    private readonly ILogger<PeopleDirectory> _logger;
+    private volatile bool _tableExists;
+
+    public PeopleDirectory(TableServiceClient tables, IOptions<PeopleOptions> options, TimeProvider time, ILogger<PeopleDirectory> logger)
+    {
+        _options = options.Value;
+        _table = tables.GetTableClient(_options.TableName);
+        _cache = new(_options.CacheSize, time);
+        _logger = logger;
+    }
+
+    public TableClient Table => _table;
+
+    /// <summary>Resolves one person. <paramref name="allowDefault"/> lets the <see cref="UnmappedPolicy.DefaultUid"/> policy stand in for a miss.</summary>
+    /// <exception cref="PeopleUnavailableException">The table could not be read.</exception>
+    public async Task<PersonResolution> ResolveAsync(PersonRef person, bool allowDefault, CancellationToken cancellationToken = default)
+    {
+        if (person.IsUid)
+        {
+            return PersonResolution.Resolved(person, person.Id, ResolvedVia.Uid);
+        }
+
+        if (await LookUpAsync(person.Namespace, person.Id, cancellationToken) is { } direct)
+        {
+            return PersonResolution.Resolved(person, direct, person.Namespace == PersonRef.EmailNamespace ? ResolvedVia.Email : ResolvedVia.Direct);
+        }
+
+        var email = person.Email is null ? null : PersonRef.NormalizeEmail(person.Email);
+        if (email is not null && person.Namespace != PersonRef.EmailNamespace
+            && await LookUpAsync(PersonRef.EmailNamespace, email, cancellationToken) is { } byEmail)
+        {
+            return PersonResolution.Resolved(person, byEmail, ResolvedVia.Email);
+        }
+
+        var reason = email is null || person.Namespace == PersonRef.EmailNamespace
+            ? $"no mapping in namespace '{person.Namespace}'"
+            : $"no mapping in namespace '{person.Namespace}' nor for email '{email}'";
+        Log.Unmapped(_logger, person.Namespace);
+        if (allowDefault && _options.UnmappedPolicy == UnmappedPolicy.DefaultUid)
+        {
+            return new PersonResolution(person, _options.DefaultUid, ResolvedVia.Default, reason);
+        }
+
+        return PersonResolution.Unmapped(person, reason);
+    }
+
+    /// <summary>Forgets cached answers, after the table was changed through the bridge.</summary>
+    public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
+
+    // Created on first use rather than at start-up: the host waits for the app to listen, and a failed attempt is tried again next time.
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableExists)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _tableExists = true;
+        }
+    }
+
+    private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
+    {
+        if (_cache.TryGet((ns, id), out var cached))
+        {
+            return cached;
+        }
+
+        string? uid;
+        try
+        {
+            await EnsureTableAsync(cancellationToken);
+            var response = await _table.GetEntityIfExistsAsync<PersonEntity>(ns, RowKeys.Encode(id), SelectedColumns, cancellationToken);
+            uid = response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
+        }
+        catch (RequestFailedException exception)
+        {
+            Log.LookupFailed(_logger, ns, exception.Status, exception.ErrorCode);
+            throw new PeopleUnavailableException($"The people table could not be read (status {exception.Status}).", exception);
+        }
+
+        _cache.Set((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
+        return uid;
+    }
+}

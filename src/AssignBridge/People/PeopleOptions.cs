@@ -1,0 +1,48 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.People;
+
+/// <summary>What to do with a person who has no mapping. Never a silent drop: each choice is reported to the sender.</summary>
+internal enum UnmappedPolicy
+{
+    /// <summary>Refuse the whole assignment and name who is unmapped. Nothing is sent to Kibana.</summary>
+    Reject,
+
+    /// <summary>Apply what can be applied and report who was skipped.</summary>
+    SkipAndReport,
+
+    /// <summary>Assign <see cref="PeopleOptions.DefaultUid"/> in place of an unmapped person to add (an unmapped person to remove is skipped and reported).</summary>
+    DefaultUid,
+}
+
+internal sealed class PeopleOptions : IValidatableObject
+{
+    public const string SectionName = "People";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "People:TableName must be a legal Azure table name.")]
+    public string TableName { get; set; } = "people";
+
+    public UnmappedPolicy UnmappedPolicy { get; set; } = UnmappedPolicy.Reject;
+
+    /// <summary>The Kibana UID assigned in place of an unmapped person when the policy is <see cref="UnmappedPolicy.DefaultUid"/>.</summary>
+    public string? DefaultUid { get; set; }
+
+    [Range(0, 86_400)]
+    public int CacheSeconds { get; set; } = 300;
+
+    /// <summary>Misses are cached briefly too, so a burst for an unmapped person does not hammer the table.</summary>
+    [Range(0, 3_600)]
+    public int NegativeCacheSeconds { get; set; } = 30;
+
+    [Range(1, 1_000_000)]
+    public int CacheSize { get; set; } = 10_000;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UnmappedPolicy == UnmappedPolicy.DefaultUid && string.IsNullOrWhiteSpace(DefaultUid))
+        {
+            yield return new ValidationResult("People:DefaultUid is required when People:UnmappedPolicy is DefaultUid.", [nameof(DefaultUid)]);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text;
+
+namespace AssignBridge.People;
+
+/// <summary>
+/// Turns any external id into a legal, readable Table Storage key. Table keys may not hold '/', '\', '#', '?'
+/// or control characters and are at most 1 KiB; '%' is escaped too so that decoding is exact.
+/// Everything else stays as it is, so admins can read the keys.
+/// </summary>
+internal static class RowKeys
+{
+    /// <summary>Table Storage allows 1 KiB (512 UTF-16 characters) per key.</summary>
+    public const int MaxLength = 512;
+
+    public static string Encode(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var builder = new StringBuilder(id.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            if (!NeedsEscape(c))
+            {
+                builder.Append(c);
+                continue;
+            }
+
+            var length = Encoding.UTF8.GetBytes(id.AsSpan(i, 1), utf8);
+            foreach (var b in utf8[..length])
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        if (builder.Length > MaxLength)
+        {
+            throw new ArgumentException($"The id is too long for a table key ({builder.Length} characters encoded, at most {MaxLength}).", nameof(id));
+        }
+
+        return builder.ToString();
+    }
+
+    public static string Decode(string key) => Uri.UnescapeDataString(key);
+
+    private static bool NeedsEscape(char c) =>
+        c is '/' or '\\' or '#' or '?' or '%' || char.IsControl(c);
+}

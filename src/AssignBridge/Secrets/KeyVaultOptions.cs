@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Secrets;
+
+internal sealed class KeyVaultOptions
+{
+    public const string SectionName = "KeyVault";
+
+    /// <summary>The vault holding the Kibana API key, for example https://my-vault.vault.azure.net/. Unset only for local runs.</summary>
+    public Uri? Uri { get; set; }
+
+    /// <summary>The secret holding the Kibana API key (the <c>encoded</c> value of Elasticsearch's create-API-key response).</summary>
+    [Required]
+    [RegularExpression("^[0-9a-zA-Z-]{1,127}$", ErrorMessage = "KeyVault:KibanaApiKeySecretName must be a Key Vault secret name: letters, digits and '-'.")]
+    public string KibanaApiKeySecretName { get; set; } = "kibana-api-key";
+
+    /// <summary>How long a key read from Key Vault is used before it is read again (a 401 from Kibana re-reads it at once).</summary>
+    [Range(1, 1440)]
+    public int CacheMinutes { get; set; } = 60;
+}
