@@ -1,4 +1,3 @@
-using AssignBridge.Assignments;
 using AssignBridge.Hosting;
 using AssignBridge.People;
 
@@ -7,14 +6,5 @@ if (PeopleCommands.IsCommand(args))
     return await PeopleCommands.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.ListenWhereTheHostExpects();
-builder.Services.AddAssignBridge(builder.Configuration, builder.Environment);
-
-var app = builder.Build();
-app.UseAssignBridgeErrors();
-app.MapHosting();
-app.MapAssignments();
-
-await app.RunAsync();
+await AssignBridgeApp.Build(args).RunAsync();
 return 0;

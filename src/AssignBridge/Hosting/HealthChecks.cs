@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Secrets;
-using Azure;
 
 namespace AssignBridge.Hosting;
 
@@ -42,22 +41,7 @@ internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider 
         return new HealthReport(checks.Values.All(c => c.Status == Ok) ? "healthy" : "degraded", checks);
     }
 
-    private async Task<string> TableAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var _ in people.Table.QueryAsync<PersonEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
-            {
-                break;
-            }
-
-            return $"table '{people.Table.Name}' readable";
-        }
-        catch (RequestFailedException exception) when (exception.Status == 404)
-        {
-            return $"table '{people.Table.Name}' not created yet; it is created on first use";
-        }
-    }
+    private Task<string> TableAsync(CancellationToken cancellationToken) => people.ProbeAsync(cancellationToken);
 
     private async Task<string> KeyAsync(CancellationToken cancellationToken)
     {
@@ -85,7 +69,7 @@ internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider 
         {
             (status, detail) = (Failing, $"no answer within {Bound.TotalSeconds:0} s");
         }
-        catch (Exception exception) when (exception is KibanaRequestException or SecretUnavailableException or PeopleUnavailableException or RequestFailedException or HttpRequestException)
+        catch (Exception exception) when (exception is KibanaRequestException or SecretUnavailableException or PeopleUnavailableException)
         {
             (status, detail) = (Failing, exception.Message);
         }

@@ -45,7 +45,7 @@ internal static class HostingExtensions
         return builder;
     }
 
-    public static IServiceCollection AddAssignBridge(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    public static IServiceCollection AddAssignBridge(this IServiceCollection services, IConfiguration configuration)
     {
         ConfigurationGuard.Check(configuration);
 

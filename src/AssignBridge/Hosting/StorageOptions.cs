@@ -23,6 +23,13 @@ internal sealed class StorageOptions : IValidatableObject
         }
     }
 
-    public TableServiceClient CreateTableServiceClient(TokenCredential credential) =>
-        TableServiceUri is { } uri ? new TableServiceClient(uri, credential) : new TableServiceClient(ConnectionString);
+    public TableServiceClient CreateTableServiceClient(TokenCredential credential)
+    {
+        // A request waits on storage for seconds at most: a sender is on the line.
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return TableServiceUri is { } uri ? new TableServiceClient(uri, credential, options) : new TableServiceClient(ConnectionString, options);
+    }
 }

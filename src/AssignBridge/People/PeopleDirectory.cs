@@ -64,6 +64,25 @@ internal sealed class PeopleDirectory
         return PersonResolution.Unmapped(person, reason);
     }
 
+    /// <summary>Reads one row of the table, for health checks.</summary>
+    /// <exception cref="PeopleUnavailableException">The table could not be read.</exception>
+    public Task<string> ProbeAsync(CancellationToken cancellationToken = default) => GuardAsync("*", async () =>
+    {
+        try
+        {
+            await foreach (var _ in _table.QueryAsync<PersonEntity>(maxPerPage: 1, select: ["PartitionKey"], cancellationToken: cancellationToken))
+            {
+                break;
+            }
+
+            return $"table '{_table.Name}' readable";
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return $"table '{_table.Name}' not created yet; it is created on first use";
+        }
+    });
+
     /// <summary>Forgets cached answers, after the table was changed through the bridge.</summary>
     public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
 
@@ -77,6 +96,26 @@ internal sealed class PeopleDirectory
         }
     }
 
+    /// <summary>Turns the ways storage fails into one exception that names no secret.</summary>
+    private async Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (RequestFailedException exception)
+        {
+            Log.LookupFailed(_logger, ns, exception.Status, exception.ErrorCode);
+            throw new PeopleUnavailableException($"The people table could not be read (status {exception.Status}).", exception);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
+        {
+            // Azure.Core gives up on unreachable storage with an AggregateException of each attempt's failure.
+            Log.LookupFailed(_logger, ns, 0, "unreachable");
+            throw new PeopleUnavailableException("The people table could not be reached.", exception);
+        }
+    }
+
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
         if (_cache.TryGet((ns, id), out var cached))
@@ -84,18 +123,12 @@ internal sealed class PeopleDirectory
             return cached;
         }
 
-        string? uid;
-        try
+        var uid = await GuardAsync(ns, async () =>
         {
             await EnsureTableAsync(cancellationToken);
             var response = await _table.GetEntityIfExistsAsync<PersonEntity>(ns, RowKeys.Encode(id), SelectedColumns, cancellationToken);
-            uid = response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
-        }
-        catch (RequestFailedException exception)
-        {
-            Log.LookupFailed(_logger, ns, exception.Status, exception.ErrorCode);
-            throw new PeopleUnavailableException($"The people table could not be read (status {exception.Status}).", exception);
-        }
+            return response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
+        });
 
         _cache.Set((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
         return uid;
