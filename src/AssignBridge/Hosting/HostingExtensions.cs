@@ -50,7 +50,11 @@ internal static class HostingExtensions
         ConfigurationGuard.Check(configuration);
 
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
+            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 

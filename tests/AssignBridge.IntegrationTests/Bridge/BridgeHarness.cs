@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using AssignBridge.Hosting;
+using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.People;
+using Azure.Data.Tables;
+using KibanaSimulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace AssignBridge.IntegrationTests.Bridge;
+
+/// <summary>
+/// The bridge as it runs for real, on Kestrel at a free loopback port, wired to a Kibana simulator, the
+/// Key Vault fake (the real SecretClient) and a fresh table on Azurite. One per test.
+/// </summary>
+public sealed class BridgeHarness : IAsyncDisposable
+{
+    public const string Token = "test-token-for-assignments";
+    public const string KibanaKey = "a2liYW5hLWtleS1pZDpzZWNyZXQtdmFsdWUtb25l";
+
+    private readonly WebApplication _app;
+
+    private BridgeHarness(WebApplication app, RunningSimulator kibana, KeyVaultFake vault, TableClient people, CapturedLogs logs, Uri address)
+    {
+        _app = app;
+        Kibana = kibana;
+        Vault = vault;
+        People = people;
+        Logs = logs;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+    }
+
+    public RunningSimulator Kibana { get; }
+
+    public KeyVaultFake Vault { get; }
+
+    public TableClient People { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null)
+    {
+        var options = kibanaOptions ?? new SimulatorOptions();
+        if (options.ApiKeys.Count == 0)
+        {
+            options.ApiKeys.Add(KibanaKey);
+        }
+
+        var kibana = await RunningSimulator.StartAsync(options);
+        var vault = await KeyVaultFake.StartAsync();
+        vault.SetSecret("kibana-api-key", KibanaKey);
+        var table = "people" + Guid.NewGuid().ToString("n")[..12];
+
+        var all = new Dictionary<string, string>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Kibana:Url"] = kibana.BaseAddress.ToString(),
+            ["Kibana:RetryBaseDelayMilliseconds"] = "20",
+            ["KeyVault:Uri"] = vault.VaultUri.ToString(),
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["People:TableName"] = table,
+            ["Assignments:Tokens:0"] = Token,
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        var logs = new CapturedLogs();
+        var app = AssignBridgeApp.Build(
+            [.. all.Select(s => $"--{s.Key}={s.Value}")],
+            services =>
+            {
+                // The real SecretClient, told to trust the fake vault's certificate and loopback host.
+                services.AddSingleton(new SecretClientHolder(vault.CreateSecretClient()));
+                services.AddSingleton<ILoggerProvider>(logs);
+            });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var people = azurite.CreateTableServiceClient().GetTableClient(table);
+        await people.CreateIfNotExistsAsync();
+        return new BridgeHarness(app, kibana, vault, people, logs, new Uri(address));
+    }
+
+    public async Task MapAsync(string ns, string externalId, string uid)
+    {
+        await People.UpsertEntityAsync(new PersonEntity { PartitionKey = ns, RowKey = RowKeys.Encode(externalId), ExternalId = externalId, KibanaUid = uid });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await People.DeleteAsync();
+        await Kibana.DisposeAsync();
+        await Vault.DisposeAsync();
+    }
+}

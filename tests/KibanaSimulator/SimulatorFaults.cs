@@ -1,0 +1,107 @@
+namespace KibanaSimulator;
+
+/// <summary>
+/// Fault switches for the assignees and search routes, applied before any Kibana check (as a
+/// proxy or an overloaded Kibana would). Thread-safe. Queued faults are used in call order, one
+/// per request, in the order requests arrive.
+/// </summary>
+public sealed class SimulatorFaults
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<QueuedFault> _queue = new();
+    private TimeSpan _latency;
+
+    /// <summary>Delay before every answer (faulted or not).</summary>
+    public TimeSpan Latency
+    {
+        get { lock (_lock) { return _latency; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            lock (_lock) { _latency = value; }
+        }
+    }
+
+    /// <summary>
+    /// The next <paramref name="count"/> requests answer <paramref name="statusCode"/> in Kibana's
+    /// Boom shape (<c>"boom"</c>: core errors, e.g. the ELU rate limiter's 429) or SIEM shape
+    /// (<c>"siem"</c>: Elasticsearch errors passed through <c>transformError</c>); see the facts
+    /// file, section 4. <paramref name="retryAfter"/> adds a <c>Retry-After</c> header in whole seconds.
+    /// </summary>
+    public void FailNext(int count, int statusCode, string shape = "boom", TimeSpan? retryAfter = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        ArgumentNullException.ThrowIfNull(shape);
+        var siem = shape.ToUpperInvariant() switch
+        {
+            "BOOM" => false,
+            "SIEM" => true,
+            _ => throw new ArgumentException($"Unknown error shape '{shape}'; use \"boom\" or \"siem\".", nameof(shape)),
+        };
+        if (retryAfter is { } delay)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero, nameof(retryAfter));
+        }
+
+        Enqueue(count, new PlannedFault(statusCode, siem, retryAfter, Drop: false));
+    }
+
+    /// <summary>The next <paramref name="count"/> requests get their connection aborted with no answer.</summary>
+    public void DropNext(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Enqueue(count, new PlannedFault(0, Siem: false, RetryAfter: null, Drop: true));
+    }
+
+    /// <summary>No latency, no queued faults.</summary>
+    public void Reset()
+    {
+        lock (_lock)
+        {
+            _latency = TimeSpan.Zero;
+            _queue.Clear();
+        }
+    }
+
+    internal (TimeSpan Latency, PlannedFault? Fault) TakeNext()
+    {
+        lock (_lock)
+        {
+            if (!_queue.TryPeek(out var head))
+            {
+                return (_latency, null);
+            }
+
+            if (--head.Remaining == 0)
+            {
+                _queue.Dequeue();
+            }
+
+            return (_latency, head.Fault);
+        }
+    }
+
+    private void Enqueue(int count, PlannedFault fault)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _queue.Enqueue(new QueuedFault(fault) { Remaining = count });
+        }
+    }
+
+    private sealed class QueuedFault(PlannedFault fault)
+    {
+        public PlannedFault Fault { get; } = fault;
+
+        public int Remaining { get; set; }
+    }
+}
+
+internal sealed record PlannedFault(int StatusCode, bool Siem, TimeSpan? RetryAfter, bool Drop);
