@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using AssignBridge.Hosting;
+using Microsoft.AspNetCore.Builder;
+
+namespace AssignBridge.IntegrationTests.Bridge;
+
+public sealed class HostingTests
+{
+    [Fact]
+    public async Task CustomHandlerPort_ListensOnLoopbackAtThatPort()
+    {
+        // functions-custom-handlers.md §1: the host passes FUNCTIONS_CUSTOMHANDLER_PORT and polls GET / there.
+        var port = FreePort();
+        await using var app = AssignBridgeApp.Build(
+        [
+            $"--{HostingExtensions.CustomHandlerPortVariable}={port}",
+            "--Kibana:Url=http://127.0.0.1:9/",
+            "--Storage:ConnectionString=UseDevelopmentStorage=true",
+        ]);
+        await app.StartAsync();
+
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([$"http://127.0.0.1:{port}"], app.Urls);
+        await app.StopAsync();
+    }
+
+    [Fact]
+    public void UnresolvedKeyVaultReference_StartupStopsNamingTheSetting()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => AssignBridgeApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Kibana:Url=http://127.0.0.1:9/",
+            "--Storage:ConnectionString=UseDevelopmentStorage=true",
+            "--Assignments:Tokens:0=@Microsoft.KeyVault(SecretUri=https://vault.example/secrets/assignments-token/)",
+        ]));
+
+        Assert.Contains("Assignments:Tokens:0", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LocalApiKeyOnAzure_StartupRefuses()
+    {
+        var exception = Assert.Throws<InvalidOperationException>(() => AssignBridgeApp.Build(
+        [
+            "--urls=http://127.0.0.1:0",
+            "--Kibana:Url=http://127.0.0.1:9/",
+            "--Kibana:ApiKey=plain-key",
+            "--WEBSITE_SITE_NAME=assignbridge-prod",
+            "--Storage:ConnectionString=UseDevelopmentStorage=true",
+        ]));
+
+        Assert.Contains("local runs only", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingKibanaUrl_StartupFailsNamingTheSetting()
+    {
+        await using var app = AssignBridgeApp.Build(["--urls=http://127.0.0.1:0", "--Storage:ConnectionString=UseDevelopmentStorage=true"]);
+
+        var exception = await Assert.ThrowsAnyAsync<Microsoft.Extensions.Options.OptionsValidationException>(() => app.StartAsync());
+
+        Assert.Contains("Kibana:Url", exception.Message, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
