@@ -35,6 +35,7 @@ public static class KibanaSimulatorEndpoints
             kibana.MapPost(AssigneesEndpoint.Path, AssigneesEndpoint.HandleAsync).AddEndpointFilter(ApplyFaultsAsync);
             kibana.MapPost(SearchEndpoint.Path, SearchEndpoint.HandleAsync).AddEndpointFilter(ApplyFaultsAsync);
             kibana.MapGet("/api/status", Status);
+            kibana.MapGet(UsersEndpoint.Path, UsersEndpoint.Handle);
         }
 
         app.MapControlApi();
@@ -60,7 +61,8 @@ public static class KibanaSimulatorEndpoints
     {
         var context = invocation.HttpContext;
         var path = context.Request.PathBase.Add(context.Request.Path);
-        if (!path.StartsWithSegments("/api", StringComparison.Ordinal) && !path.StartsWithSegments("/s", StringComparison.Ordinal))
+        if (!path.StartsWithSegments("/api", StringComparison.Ordinal) && !path.StartsWithSegments("/internal", StringComparison.Ordinal)
+            && !path.StartsWithSegments("/s", StringComparison.Ordinal))
         {
             return await next(invocation);
         }

@@ -11,6 +11,7 @@ public sealed class KibanaState
     private readonly Lock _lock = new();
     private readonly Dictionary<string, OrderedDictionary<string, List<string>?>> _spaces = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> _requests = [];
+    private readonly List<UserProfilePayload> _profiles = [];
 
     public SimulatorFaults Faults { get; } = new();
 
@@ -50,6 +51,42 @@ public sealed class KibanaState
         {
             return _spaces.TryGetValue(space, out var alerts) && alerts.ContainsKey(alertId);
         }
+    }
+
+    /// <summary>
+    /// False makes <c>GET /internal/detection_engine/users/_find</c> answer 404, like a Kibana from before the
+    /// route existed.
+    /// </summary>
+    public bool UserProfilesRouteAvailable { get; set; } = true;
+
+    /// <summary>
+    /// Adds a user profile, as if the user had logged into Kibana (profiles exist only after a first login).
+    /// Null email or full name are left out of answers, like Kibana's <c>parseUserProfile</c>.
+    /// </summary>
+    public void SeedUserProfile(string uid, string username, string? email = null, string? fullName = null, bool enabled = true)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uid);
+        ArgumentException.ThrowIfNullOrEmpty(username);
+        lock (_lock)
+        {
+            _profiles.RemoveAll(p => p.Uid == uid);
+            _profiles.Add(new UserProfilePayload(uid, enabled, new UserProfileUser(username, email, fullName), new UserProfileData()));
+        }
+    }
+
+    /// <summary>Profiles whose username, full name or email contain <paramref name="searchTerm"/> (all when empty), at most <paramref name="size"/>.</summary>
+    internal IReadOnlyList<UserProfilePayload> FindUserProfiles(string? searchTerm, int size)
+    {
+        lock (_lock)
+        {
+            return [.. _profiles
+                .Where(p => p.Enabled)
+                .Where(p => string.IsNullOrEmpty(searchTerm)
+                    || Contains(p.User.Username, searchTerm) || Contains(p.User.FullName, searchTerm) || Contains(p.User.Email, searchTerm))
+                .Take(size)];
+        }
+
+        static bool Contains(string? field, string term) => field?.Contains(term, StringComparison.OrdinalIgnoreCase) == true;
     }
 
     public void ClearRequests()

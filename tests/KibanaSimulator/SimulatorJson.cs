@@ -61,6 +61,7 @@ internal sealed record FailNextPayload(
 [JsonSerializable(typeof(JsonObject))]
 [JsonSerializable(typeof(List<SeedAlertPayload>))]
 [JsonSerializable(typeof(FaultsPayload))]
+[JsonSerializable(typeof(IReadOnlyList<UserProfilePayload>))]
 internal sealed partial class SimulatorJsonContext : JsonSerializerContext
 {
     /// <summary>

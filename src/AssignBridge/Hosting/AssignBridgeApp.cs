@@ -1,4 +1,5 @@
 using AssignBridge.Assignments;
+using AssignBridge.People;
 
 namespace AssignBridge.Hosting;
 
@@ -17,6 +18,7 @@ internal static class AssignBridgeApp
         app.UseAssignBridgeErrors();
         app.MapHosting();
         app.MapAssignments();
+        app.MapPeopleAdmin();
         return app;
     }
 }

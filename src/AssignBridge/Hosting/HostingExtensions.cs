@@ -73,6 +73,7 @@ internal static class HostingExtensions
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PeopleDirectory>();
+        services.AddPeopleAdmin();
 
         services.AddTransient<KibanaAuthHandler>();
         var kibanaHttp = services.AddHttpClient<KibanaClient>((sp, http) =>

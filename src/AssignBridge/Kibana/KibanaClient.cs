@@ -17,6 +17,9 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
     public const string SearchRoute = "api/detection_engine/signals/search";
     public const string AssigneesField = "kibana.alert.workflow_assignee_ids";
 
+    /// <summary>Kibana's internal user-suggestion route (kibana-api-facts.md §3a). Internal: no compatibility promise.</summary>
+    public const string FindUsersRoute = "internal/detection_engine/users/_find";
+
     /// <summary>Adds and removes assignees on the given alerts of one space, in one request.</summary>
     /// <exception cref="ArgumentException">The request breaks one of Kibana's own rules, or holds more ids than <see cref="KibanaOptions.MaxIdsPerRequest"/>.</exception>
     /// <exception cref="KibanaRequestException">Kibana refused the request or could not be reached.</exception>
@@ -70,9 +73,56 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
         using var response = await SendAsync(HttpMethod.Get, "api/status", content: null, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds user profiles of users who have logged into Kibana and may log into <paramref name="space"/>, through the
+    /// internal route <c>GET /internal/detection_engine/users/_find</c> (kibana-api-facts.md §3a). Kibana answers at
+    /// most 10 profiles per search term. Internal routes may change or vanish between Kibana versions.
+    /// </summary>
+    /// <exception cref="KibanaRequestException">Kibana refused the request (404: the route does not exist in this version) or could not be reached.</exception>
+    public async Task<IReadOnlyList<KibanaUserProfile>> FindUserProfilesAsync(string space, string? searchTerm, CancellationToken cancellationToken = default)
+    {
+        ValidateSpace(space);
+        var path = KibanaSpaces.Prefix(space) + FindUsersRoute + (string.IsNullOrEmpty(searchTerm) ? "" : "?searchTerm=" + Uri.EscapeDataString(searchTerm));
+        using var response = await SendAsync(HttpMethod.Get, path, content: null, cancellationToken, request =>
+        {
+            // Internal routes need this header when server.restrictInternalApis is on (the default since 9.0), and are versioned "1".
+            request.Headers.Add("x-elastic-internal-origin", "AssignBridge");
+            request.Headers.Add("elastic-api-version", "1");
+        });
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            throw new KibanaRequestException(200, "users/_find answered with something other than an array of user profiles.", isRetryable: false);
+        }
+
+        var profiles = new List<KibanaUserProfile>();
+        foreach (var item in document.RootElement.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("uid", out var uid) || uid.ValueKind != JsonValueKind.String)
+            {
+                continue;
+            }
+
+            var user = item.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
+            profiles.Add(new KibanaUserProfile(
+                uid.GetString()!,
+                !item.TryGetProperty("enabled", out var enabled) || enabled.ValueKind != JsonValueKind.False,
+                StringOf(user, "username"),
+                StringOf(user, "email"),
+                StringOf(user, "full_name")));
+        }
+
+        return profiles;
+
+        static string? StringOf(JsonElement element, string name) =>
+            element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, Action<HttpRequestMessage>? prepare = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        prepare?.Invoke(request);
         HttpResponseMessage response;
         try
         {
@@ -166,3 +216,6 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
         }
     }
 }
+
+/// <summary>A Kibana user profile as <c>users/_find</c> returns it; email and full name are absent when Kibana has none.</summary>
+internal sealed record KibanaUserProfile(string Uid, bool Enabled, string? Username, string? Email, string? FullName);

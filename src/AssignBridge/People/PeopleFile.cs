@@ -1,0 +1,374 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AssignBridge.People;
+
+/// <summary>A row of a JSON import file (the field names are a contract: scripts/dev.sh and users' files rely on them).</summary>
+internal sealed record PersonRow(
+    [property: JsonPropertyName("namespace")] string? Namespace,
+    [property: JsonPropertyName("externalId")] string? ExternalId,
+    [property: JsonPropertyName("kibanaUid")] string? KibanaUid,
+    [property: JsonPropertyName("displayName")] string? DisplayName,
+    [property: JsonPropertyName("email")] string? Email = null);
+
+internal enum PeopleFileFormat
+{
+    Json,
+    Csv,
+}
+
+/// <summary>One mapping to write: a row of the table as an import file asks for it.</summary>
+/// <param name="Location">Where it came from, for messages: "line 7" (CSV) or "item 3" (JSON).</param>
+internal sealed record PersonMapping(string Namespace, string ExternalId, string KibanaUid, string? DisplayName, string Location)
+{
+    public string RowKey => RowKeys.Encode(ExternalId);
+}
+
+/// <summary>A row of an import file that cannot be imported, and why.</summary>
+internal sealed record InvalidRow(string Location, string Problem);
+
+/// <summary>What an import file holds: the mappings to write (each key once), the invalid rows, and how many rows repeated an earlier one exactly.</summary>
+internal sealed record PeopleFileContent(IReadOnlyList<PersonMapping> Mappings, IReadOnlyList<InvalidRow> Invalid, int Duplicates, int Rows);
+
+/// <summary>
+/// Reads import files: CSV (RFC 4180: quoted fields with embedded commas, quotes and newlines; CRLF or LF; a UTF-8
+/// BOM; empty lines skipped; an optional header row) or a JSON array of <see cref="PersonRow"/>. Columns, in this order
+/// unless a header names them: namespace, external id, email, Kibana UID, display name. A row with an email on another
+/// namespace than <c>email</c> also yields the <c>email</c> row for the same UID.
+/// </summary>
+internal static class PeopleFile
+{
+    private static readonly string[] DefaultColumns = ["namespace", "externalid", "email", "kibanauid", "displayname"];
+
+    public static PeopleFileFormat GuessFormat(string fileName, ReadOnlySpan<byte> start)
+    {
+        if (fileName.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return PeopleFileFormat.Json;
+        }
+
+        if (fileName.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return PeopleFileFormat.Csv;
+        }
+
+        var text = start.StartsWith("\uFEFF"u8) ? start[3..] : start;
+        var first = text.TrimStart(" \t\r\n"u8);
+        return first.Length > 0 && first[0] == (byte)'[' ? PeopleFileFormat.Json : PeopleFileFormat.Csv;
+    }
+
+    public static PeopleFileContent Read(ReadOnlySpan<byte> content, PeopleFileFormat format) =>
+        format == PeopleFileFormat.Json ? ReadJson(content) : ReadCsv(DecodeText(content));
+
+    public static PeopleFileContent ReadJson(ReadOnlySpan<byte> content)
+    {
+        List<PersonRow>? rows;
+        try
+        {
+            rows = JsonSerializer.Deserialize(content.StartsWith("\uFEFF"u8) ? content[3..] : content, PeopleJsonContext.Default.ListPersonRow);
+        }
+        catch (JsonException exception)
+        {
+            var line = exception.LineNumber is { } n ? $"line {n + 1}" : "the file";
+            return new PeopleFileContent([], [new InvalidRow(line, $"not a JSON array of people: {exception.Message}")], 0, 0);
+        }
+
+        var builder = new Builder();
+        for (var i = 0; i < (rows?.Count ?? 0); i++)
+        {
+            PersonRow? row = rows![i];
+            var location = $"item {i + 1}";
+            if (row is null)
+            {
+                builder.Invalid(location, "not an object");
+                continue;
+            }
+
+            builder.Add(location, row.Namespace, row.ExternalId, row.Email, row.KibanaUid, row.DisplayName);
+        }
+
+        return builder.Build();
+    }
+
+    public static PeopleFileContent ReadCsv(string text)
+    {
+        var builder = new Builder();
+        int[]? columns = null;
+        foreach (var (line, fields) in ParseCsv(text))
+        {
+            if (fields.All(f => f.Length == 0))
+            {
+                continue;
+            }
+
+            if (columns is null)
+            {
+                columns = HeaderColumns(fields);
+                if (columns is not null)
+                {
+                    continue;
+                }
+
+                columns = [0, 1, 2, 3, 4];
+            }
+
+            string? Field(int column) => columns[column] >= 0 && columns[column] < fields.Count ? fields[columns[column]] : null;
+            builder.Add($"line {line}", Field(0), Field(1), Field(2), Field(3), Field(4));
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>Splits CSV text into records; each record carries the line it starts on (1-based).</summary>
+    public static IEnumerable<(int Line, List<string> Fields)> ParseCsv(string text)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var line = 1;
+        var recordLine = 1;
+        var quoted = false;
+        var wasQuoted = false;
+        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"')
+                {
+                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    {
+                        field.Append('"');
+                        i++;
+                    }
+                    else
+                    {
+                        quoted = false;
+                    }
+                }
+                else
+                {
+                    if (c == '\n')
+                    {
+                        line++;
+                    }
+
+                    field.Append(c);
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '"' when field.ToString().Trim().Length == 0 && !wasQuoted:
+                    field.Clear();
+                    quoted = wasQuoted = true;
+                    break;
+                case ',':
+                    fields.Add(Finish(field, wasQuoted));
+                    wasQuoted = false;
+                    break;
+                case '\r' when i + 1 < text.Length && text[i + 1] == '\n':
+                    break;
+                case '\r' or '\n':
+                    fields.Add(Finish(field, wasQuoted));
+                    wasQuoted = false;
+                    yield return (recordLine, fields);
+                    fields = [];
+                    line++;
+                    recordLine = line;
+                    break;
+                default:
+                    field.Append(c);
+                    break;
+            }
+        }
+
+        if (field.Length > 0 || fields.Count > 0 || wasQuoted)
+        {
+            fields.Add(Finish(field, wasQuoted));
+            yield return (recordLine, fields);
+        }
+
+        // Unquoted fields lose surrounding blanks ("a, b"); quoted ones are kept exactly as written.
+        static string Finish(StringBuilder field, bool wasQuoted)
+        {
+            var value = wasQuoted ? field.ToString() : field.ToString().Trim(' ', '\t');
+            field.Clear();
+            return value;
+        }
+    }
+
+    /// <summary>Checks one value that becomes part of a key or the UID: the same rules as POST /api/assignments.</summary>
+    public static string? ProblemWith(string what, string? value, int maxLength = RowKeys.MaxLength)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return $"{what} is missing";
+        }
+
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return $"{what} is only whitespace";
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            return $"{what} holds control characters";
+        }
+
+        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return $"{what} has surrounding spaces";
+        }
+
+        return value.Length > maxLength ? $"{what} is longer than {maxLength} characters" : null;
+    }
+
+    /// <summary>Validates one mapping; returns the normalized mapping or the problem.</summary>
+    public static (PersonMapping? Mapping, string? Problem) Validate(string location, string? ns, string? externalId, string? uid, string? displayName)
+    {
+        ns = ns?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(ns))
+        {
+            return (null, "namespace is missing");
+        }
+
+        if (!PersonRef.TableNamespaces.Contains(ns))
+        {
+            return (null, $"unknown namespace '{ns}' (expected one of {string.Join(", ", PersonRef.TableNamespaces)})");
+        }
+
+        if (ProblemWith("external id", externalId) is { } idProblem)
+        {
+            return (null, idProblem);
+        }
+
+        var id = ns == PersonRef.EmailNamespace ? PersonRef.NormalizeEmail(externalId!) : externalId!;
+        if (ns == PersonRef.EmailNamespace && !IsEmail(id))
+        {
+            return (null, $"'{id}' is not an email address");
+        }
+
+        if (ProblemWith("Kibana UID", uid) is { } uidProblem)
+        {
+            return (null, uidProblem);
+        }
+
+        if (RowKeys.Encode(id).Length > RowKeys.MaxLength)
+        {
+            return (null, "external id is too long for a table key");
+        }
+
+        var name = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
+        return name is { Length: > 1_024 }
+            ? (null, "display name is longer than 1024 characters")
+            : (new PersonMapping(ns, id, uid!, name, location), null);
+    }
+
+    public static bool IsEmail(string value)
+    {
+        var at = value.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
+    }
+
+    private static string DecodeText(ReadOnlySpan<byte> content) =>
+        Encoding.UTF8.GetString(content.StartsWith("\uFEFF"u8) ? content[3..] : content);
+
+    /// <summary>Column positions (namespace, external id, email, UID, display name) when the row is a header, else null.</summary>
+    private static int[]? HeaderColumns(List<string> fields)
+    {
+        var names = fields.Select(f => new string([.. f.Where(char.IsLetterOrDigit)]).ToLowerInvariant()).ToList();
+        if (names.Count == 0 || names[0] != "namespace" && !names.Contains("namespace"))
+        {
+            return null;
+        }
+
+        return [.. DefaultColumns.Select(column => names.FindIndex(n => n == column || n == Alias(column)))];
+
+        static string Alias(string column) => column switch
+        {
+            "externalid" => "id",
+            "kibanauid" => "uid",
+            "displayname" => "name",
+            _ => column,
+        };
+    }
+
+    /// <summary>Turns raw rows into mappings: validates, derives email rows, and folds repeated keys.</summary>
+    private sealed class Builder
+    {
+        private readonly Dictionary<(string Namespace, string Id), PersonMapping> _byKey = [];
+        private readonly List<PersonMapping> _mappings = [];
+        private readonly List<InvalidRow> _invalid = [];
+        private int _duplicates;
+        private int _rows;
+
+        public void Invalid(string location, string problem)
+        {
+            _rows++;
+            _invalid.Add(new InvalidRow(location, problem));
+        }
+
+        public void Add(string location, string? ns, string? externalId, string? email, string? uid, string? displayName)
+        {
+            _rows++;
+            var (mapping, problem) = Validate(location, ns, externalId, uid, displayName);
+            if (mapping is null)
+            {
+                _invalid.Add(new InvalidRow(location, problem!));
+                return;
+            }
+
+            var rows = new List<PersonMapping> { mapping };
+            if (!string.IsNullOrWhiteSpace(email) && mapping.Namespace != PersonRef.EmailNamespace)
+            {
+                var (byEmail, emailProblem) = Validate(location, PersonRef.EmailNamespace, email.Trim(), uid, displayName);
+                if (byEmail is null)
+                {
+                    _invalid.Add(new InvalidRow(location, $"email: {emailProblem}"));
+                    return;
+                }
+
+                rows.Add(byEmail);
+            }
+
+            // A key given twice with the same values is a harmless repeat; with other values it is a conflict, and the
+            // whole later row is refused so that nothing of it is half-applied.
+            var repeats = 0;
+            foreach (var row in rows)
+            {
+                if (_byKey.TryGetValue((row.Namespace, row.ExternalId), out var earlier))
+                {
+                    if (earlier.KibanaUid != row.KibanaUid || (row.DisplayName is not null && earlier.DisplayName != row.DisplayName))
+                    {
+                        _invalid.Add(new InvalidRow(location, $"{row.Namespace}:{row.ExternalId} maps to '{row.KibanaUid}' here but to '{earlier.KibanaUid}' ({earlier.DisplayName}) on {earlier.Location}"));
+                        return;
+                    }
+
+                    repeats++;
+                }
+            }
+
+            if (repeats == rows.Count)
+            {
+                _duplicates++;
+                return;
+            }
+
+            foreach (var row in rows.Where(r => !_byKey.ContainsKey((r.Namespace, r.ExternalId))))
+            {
+                _byKey[(row.Namespace, row.ExternalId)] = row;
+                _mappings.Add(row);
+            }
+        }
+
+        public PeopleFileContent Build() => new(_mappings, _invalid, _duplicates, _rows);
+    }
+}
+
+[JsonSerializable(typeof(List<PersonRow>))]
+[JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class PeopleJsonContext : JsonSerializerContext;

@@ -1,0 +1,158 @@
+using System.Text.Json.Serialization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace AssignBridge.People;
+
+/// <summary>One row an import adds or changes.</summary>
+internal sealed record PersonChange(
+    [property: JsonPropertyName("change")] string Change,
+    [property: JsonPropertyName("namespace")] string Namespace,
+    [property: JsonPropertyName("externalId")] string ExternalId,
+    [property: JsonPropertyName("kibanaUid")] string KibanaUid,
+    [property: JsonPropertyName("previousKibanaUid")] string? PreviousKibanaUid,
+    [property: JsonPropertyName("displayName")] string? DisplayName,
+    [property: JsonPropertyName("previousDisplayName")] string? PreviousDisplayName,
+    [property: JsonPropertyName("location")] string Location);
+
+internal sealed record InvalidRowView(
+    [property: JsonPropertyName("location")] string Location,
+    [property: JsonPropertyName("problem")] string Problem);
+
+/// <summary>What an import did (or, in a dry run, would do).</summary>
+internal sealed record ImportSummary(
+    [property: JsonPropertyName("dryRun")] bool DryRun,
+    [property: JsonPropertyName("rows")] int Rows,
+    [property: JsonPropertyName("added")] int Added,
+    [property: JsonPropertyName("changed")] int Changed,
+    [property: JsonPropertyName("unchanged")] int Unchanged,
+    [property: JsonPropertyName("duplicates")] int Duplicates,
+    [property: JsonPropertyName("invalid")] IReadOnlyList<InvalidRowView> Invalid,
+    [property: JsonPropertyName("changes")] IReadOnlyList<PersonChange> Changes,
+    [property: JsonPropertyName("elapsedMs")] long ElapsedMs);
+
+/// <summary>Progress of the write phase: rows written so far out of the rows to write.</summary>
+internal readonly record struct ImportProgress(int Written, int ToWrite);
+
+/// <summary>
+/// Imports mappings idempotently: reads what the table holds for the keys in the file, writes only added and changed
+/// rows (so unchanged rows keep their audit columns), in table transactions of at most 100 rows of one partition,
+/// a few transactions at a time. A dry run stops after the comparison.
+/// </summary>
+internal sealed class PeopleImporter(PeopleStore store)
+{
+    /// <summary>A table transaction holds at most 100 entities, all of one partition.</summary>
+    public const int BatchSize = 100;
+
+    /// <summary>Below this many keys in a partition, point reads beat reading the whole partition.</summary>
+    private const int PointReadLimit = 50;
+
+    private const int ParallelTransactions = 8;
+
+    private static readonly string[] CompareColumns = ["PartitionKey", "RowKey", nameof(PersonEntity.KibanaUid), nameof(PersonEntity.DisplayName)];
+
+    /// <param name="namesForNewRowsOnly">Display names only fill new rows; an existing row keeps its own (discovery: Kibana's names do not overrule an admin's).</param>
+    public async Task<ImportSummary> ImportAsync(
+        PeopleFileContent file, string updatedBy, bool dryRun, IProgress<ImportProgress>? progress = null, bool namesForNewRowsOnly = false,
+        CancellationToken cancellationToken = default)
+    {
+        var started = store.Time.GetTimestamp();
+        var changes = new List<(PersonChange Change, PersonEntity Entity)>();
+        var unchanged = 0;
+        var now = store.Time.GetUtcNow();
+        foreach (var partition in file.Mappings.GroupBy(m => m.Namespace))
+        {
+            var existing = await ReadExistingAsync(partition.Key, [.. partition], cancellationToken);
+            foreach (var mapping in partition)
+            {
+                existing.TryGetValue(mapping.RowKey, out var current);
+                // No name in the file keeps the table's.
+                var displayName = current is not null && (namesForNewRowsOnly || mapping.DisplayName is null) ? current.DisplayName : mapping.DisplayName;
+                if (current is not null && current.KibanaUid == mapping.KibanaUid && current.DisplayName == displayName)
+                {
+                    unchanged++;
+                    continue;
+                }
+
+                var change = new PersonChange(
+                    current is null ? "add" : "change", mapping.Namespace, mapping.ExternalId, mapping.KibanaUid, current?.KibanaUid,
+                    displayName, current?.DisplayName, mapping.Location);
+                changes.Add((change, PeopleStore.ToEntity(mapping, displayName, updatedBy, now)));
+            }
+        }
+
+        if (!dryRun && changes.Count > 0)
+        {
+            await WriteAsync([.. changes.Select(c => c.Entity)], progress, cancellationToken);
+        }
+
+        return new ImportSummary(
+            dryRun,
+            file.Rows,
+            changes.Count(c => c.Change.Change == "add"),
+            changes.Count(c => c.Change.Change == "change"),
+            unchanged,
+            file.Duplicates,
+            [.. file.Invalid.Select(i => new InvalidRowView(i.Location, i.Problem))],
+            [.. changes.Select(c => c.Change)],
+            (long)store.Time.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private async Task WriteAsync(IReadOnlyList<PersonEntity> entities, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    {
+        await store.EnsureTableAsync(cancellationToken);
+        var batches = entities.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(BatchSize)).ToList();
+        var written = 0;
+        progress?.Report(new ImportProgress(0, entities.Count));
+        await Parallel.ForEachAsync(
+            batches,
+            new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+            async (batch, token) =>
+            {
+                await store.Table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token);
+                foreach (var entity in batch)
+                {
+                    store.Written(entity.PartitionKey, entity.ExternalId!);
+                }
+
+                progress?.Report(new ImportProgress(Interlocked.Add(ref written, batch.Length), entities.Count));
+            });
+    }
+
+    private async Task<Dictionary<string, PersonEntity>> ReadExistingAsync(string ns, IReadOnlyList<PersonMapping> mappings, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, PersonEntity>(StringComparer.Ordinal);
+        try
+        {
+            if (mappings.Count <= PointReadLimit)
+            {
+                foreach (var mapping in mappings)
+                {
+                    var response = await store.Table.GetEntityIfExistsAsync<PersonEntity>(ns, mapping.RowKey, CompareColumns, cancellationToken);
+                    if (response.HasValue)
+                    {
+                        found[mapping.RowKey] = response.Value!;
+                    }
+                }
+
+                return found;
+            }
+
+            var wanted = mappings.Select(m => m.RowKey).ToHashSet(StringComparer.Ordinal);
+            await foreach (var entity in store.Table.QueryAsync<PersonEntity>(
+                TableClient.CreateQueryFilter($"PartitionKey eq {ns}"), maxPerPage: 1_000, select: CompareColumns, cancellationToken: cancellationToken))
+            {
+                if (wanted.Contains(entity.RowKey))
+                {
+                    found[entity.RowKey] = entity;
+                }
+            }
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            // No table yet: nothing exists.
+        }
+
+        return found;
+    }
+}
