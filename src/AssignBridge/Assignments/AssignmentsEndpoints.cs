@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using AssignBridge.Hosting;
+using AssignBridge.Journal;
 using AssignBridge.Kibana;
-using AssignBridge.People;
 using AssignBridge.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -17,6 +17,16 @@ internal sealed record AssignmentResponse(
     [property: JsonPropertyName("unresolved")] IReadOnlyList<UnresolvedPerson> Unresolved,
     [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
 
+/// <summary>The answer when the delivery is journaled but not (yet) applied: the journal will try again.</summary>
+internal sealed record AcceptedResponse(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("deliveryId")] string DeliveryId,
+    [property: JsonPropertyName("journalStatus")] string JournalStatus,
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("nextAttemptAt")] DateTimeOffset? NextAttemptAt,
+    [property: JsonPropertyName("lastError")] string? LastError,
+    [property: JsonPropertyName("spaces")] IReadOnlyList<SpaceOutcome> Spaces);
+
 internal static class AssignmentsEndpoints
 {
     public const string Route = "/api/assignments";
@@ -30,16 +40,19 @@ internal static class AssignmentsEndpoints
     }
 
     /// <summary>
-    /// Verify the caller, read the bounded body, parse it, apply it, and answer with what happened: 200 when
-    /// applied, 4xx naming what is wrong with the request or the people, 502/503 when Kibana or a store failed
-    /// (the body then says what was applied before the failure; sending the same request again is safe).
+    /// Verify the caller, read the bounded body, parse it, journal it, apply it, and answer with what happened:
+    /// 200 when applied, 202 when journaled and left for a later attempt (Kibana down or slow), 4xx naming what
+    /// is wrong with the request or the people, 502 when Kibana refuses for good, 503 only when the delivery
+    /// could not be journaled (so the sender's own retry helps).
     /// </summary>
-    internal static async Task<Results<Ok<AssignmentResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
+    internal static async Task<Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpContext context,
         BearerTokenVerifier verifier,
-        AssignmentService service,
+        DeliveryJournal journal,
+        DeliveryProcessor processor,
         IOptions<AssignmentsOptions> options,
         IOptions<KibanaOptions> kibanaOptions,
+        IOptions<JournalOptions> journalOptions,
         ILogger<AssignmentService> logger,
         CancellationToken cancellationToken)
     {
@@ -72,23 +85,54 @@ internal static class AssignmentsEndpoints
 
         var deliveryId = DeliveryId(request);
         var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
-        AssignmentOutcome outcome;
+        JournalEntry entry;
+        bool created;
         try
         {
-            outcome = await service.ApplyAsync(intent, cancellationToken);
+            (entry, created) = await journal.RecordAsync(intent, cancellationToken);
         }
-        catch (PeopleUnavailableException exception)
+        catch (JournalUnavailableException exception)
         {
-            Log.DependencyUnavailable(logger, deliveryId, exception.Message);
+            Journal.Log.NotRecorded(logger, Source, deliveryId, exception.Message);
             context.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "People table unavailable",
-                detail: "The mapping table could not be read, so nothing was sent to Kibana. Try again later.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not record the delivery",
+                detail: "The journal could not be written, so nothing was done. Send the same request again later.");
         }
 
-        return Answer(context, deliveryId, outcome);
+        if (!created)
+        {
+            Journal.Log.Redelivered(logger, Source, deliveryId, JournalEntry.StatusName(entry.Status));
+            return entry.BodyHash == DeliveryJournal.Hash(intent)
+                ? FromJournal(entry)
+                : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                    detail: $"A different request was already sent with {DeliveryIdHeader} '{deliveryId}'. Use a new key for a new request.");
+        }
+
+        // Wait for Kibana a bounded time; past it, the attempt is recorded as due again and the sender hears 202.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(journalOptions.Value.InlineDeadlineSeconds));
+        var attempt = await processor.AttemptAsync(entry, deadline.Token);
+        return attempt.Status switch
+        {
+            DeliveryStatus.Retrying => Accepted(deliveryId, attempt, entry.Attempts + 1),
+            _ when attempt.Outcome is null => Accepted(deliveryId, attempt, entry.Attempts + 1),
+            _ => Answer(context, deliveryId, attempt.Outcome),
+        };
     }
 
-    private static Results<Ok<AssignmentResponse>, ValidationProblem, ProblemHttpResult> Answer(HttpContext context, string deliveryId, AssignmentOutcome outcome)
+    private static Accepted<AcceptedResponse> Accepted(string deliveryId, AttemptResult attempt, int attempts) =>
+        TypedResults.Accepted((string?)null, new AcceptedResponse("accepted", deliveryId, JournalEntry.StatusName(attempt.Status), attempts, attempt.NextAttemptAt, attempt.Error, attempt.Outcome?.Spaces ?? []));
+
+    /// <summary>A redelivery is answered from the journal, without a second effect.</summary>
+    private static Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult> FromJournal(JournalEntry entry) => entry.Status switch
+    {
+        DeliveryStatus.Applied => TypedResults.Ok(new AssignmentResponse("applied", entry.DeliveryId, [], [], [], ["This delivery was already applied; nothing was sent again."])),
+        DeliveryStatus.Pending or DeliveryStatus.Retrying => TypedResults.Accepted((string?)null, new AcceptedResponse("accepted", entry.DeliveryId, JournalEntry.StatusName(entry.Status), entry.Attempts, entry.NextAttemptAt, entry.LastError, [])),
+        DeliveryStatus.Rejected => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "This delivery was already rejected", detail: entry.LastError),
+        _ => TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: $"This delivery was given up after {entry.Attempts} attempts", detail: entry.LastError),
+    };
+
+    private static Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult> Answer(HttpContext context, string deliveryId, AssignmentOutcome outcome)
     {
         if (outcome.Status is AssignmentStatus.Applied or AssignmentStatus.NothingToApply)
         {

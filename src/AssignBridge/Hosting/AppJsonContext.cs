@@ -8,6 +8,8 @@ namespace AssignBridge.Hosting;
 [JsonSerializable(typeof(SetAlertAssigneesBody))]
 [JsonSerializable(typeof(UpdateByQueryResponse))]
 [JsonSerializable(typeof(AssignmentResponse))]
+[JsonSerializable(typeof(AcceptedResponse))]
+[JsonSerializable(typeof(AssignBridge.Reconciliation.InvocationResponse))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(RootAnswer))]
 [JsonSerializable(typeof(IReadOnlyList<SpaceOutcome>))]

@@ -1,5 +1,6 @@
 using AssignBridge.Assignments;
 using AssignBridge.People;
+using AssignBridge.Reconciliation;
 
 namespace AssignBridge.Hosting;
 
@@ -19,6 +20,7 @@ internal static class AssignBridgeApp
         app.MapHosting();
         app.MapAssignments();
         app.MapPeopleAdmin();
+        app.MapReconcile();
         return app;
     }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using AssignBridge.Assignments;
+using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
 using Azure.Core;
 using Azure.Data.Tables;
@@ -62,6 +64,8 @@ internal static class HostingExtensions
         services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
 
         services.AddSingleton(sp => CreateSecretClient(sp));
@@ -112,6 +116,10 @@ internal static class HostingExtensions
 
         services.AddSingleton<BearerTokenVerifier>();
         services.AddSingleton<AssignmentService>();
+        services.AddSingleton<DeliveryJournal>();
+        services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<ReconcileService>();
+        services.AddHostedService<ReconcileScheduler>();
         services.AddSingleton<HealthChecks>();
         return services;
     }

@@ -250,7 +250,7 @@ public sealed class AssignmentsEndpointTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Kibana500Persistent_RetriedThen503WithRetryAfter()
+    public async Task Kibana500Persistent_RetriedThen202AcceptedForALaterAttempt()
     {
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Kibana:MaxRetries"] = "2" });
         bridge.Kibana.State.SeedAlert("default", "alert-1");
@@ -258,10 +258,11 @@ public sealed class AssignmentsEndpointTests(AzuriteFixture azurite)
 
         using var response = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(3, bridge.Kibana.State.Requests.Count(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal)));
-        Assert.Equal(500, (await ReadAsync(response))["kibanaStatus"]!.GetValue<int>());
+        var body = await ReadAsync(response);
+        Assert.Equal("retrying", body["journalStatus"]!.GetValue<string>());
+        Assert.Contains("Kibana 500", body["lastError"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -305,14 +306,14 @@ public sealed class AssignmentsEndpointTests(AzuriteFixture azurite)
             add = new[] { "u_bob_0" },
         });
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var spaces = (await ReadAsync(response))["spaces"]!.AsArray();
         Assert.Equal("failed", spaces[0]!["status"]!.GetValue<string>());
         Assert.Equal("not-attempted", spaces[1]!["status"]!.GetValue<string>());
     }
 
     [Fact]
-    public async Task PeopleTableUnavailable_503AndNothingSent()
+    public async Task StorageUnavailable_503CouldNotRecordAndNothingSent()
     {
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
         {
@@ -323,6 +324,7 @@ public sealed class AssignmentsEndpointTests(AzuriteFixture azurite)
         using var response = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "jira:someone" } });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("Could not record the delivery", (await ReadAsync(response))["title"]!.GetValue<string>());
         Assert.DoesNotContain(bridge.Kibana.State.Requests, r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal));
     }
 

@@ -23,9 +23,10 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private BridgeHarness(WebApplication app, RunningSimulator kibana, KeyVaultFake vault, TableClient people, CapturedLogs logs, Uri address)
+    private BridgeHarness(WebApplication app, RunningSimulator kibana, KeyVaultFake vault, TableClient people, TableClient journal, CapturedLogs logs, Uri address)
     {
         _app = app;
+        JournalTable = journal;
         Kibana = kibana;
         Vault = vault;
         People = people;
@@ -41,6 +42,9 @@ public sealed class BridgeHarness : IAsyncDisposable
     public TableClient People { get; }
 
     public CapturedLogs Logs { get; }
+
+    /// <summary>The journal table of this bridge (created by the bridge on first use).</summary>
+    public TableClient JournalTable { get; }
 
     public HttpClient Client { get; }
 
@@ -67,6 +71,8 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["KeyVault:Uri"] = vault.VaultUri.ToString(),
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["People:TableName"] = table,
+            ["Journal:TableName"] = "journal" + table["people".Length..],
+            ["Reconcile:Enabled"] = "false", // tests run reconciliation through POST /Reconcile
             ["Assignments:Tokens:0"] = Token,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -85,9 +91,11 @@ public sealed class BridgeHarness : IAsyncDisposable
             });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var people = azurite.CreateTableServiceClient().GetTableClient(table);
+        var tables = azurite.CreateTableServiceClient();
+        var people = tables.GetTableClient(table);
+        var journal = tables.GetTableClient(all["Journal:TableName"]);
         await people.CreateIfNotExistsAsync();
-        return new BridgeHarness(app, kibana, vault, people, logs, new Uri(address));
+        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address));
     }
 
     public async Task MapAsync(string ns, string externalId, string uid)
@@ -101,6 +109,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await People.DeleteAsync();
+        await JournalTable.DeleteAsync();
         await Kibana.DisposeAsync();
         await Vault.DisposeAsync();
     }

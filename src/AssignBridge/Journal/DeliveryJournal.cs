@@ -1,0 +1,233 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using AssignBridge.Assignments;
+using AssignBridge.People;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Journal;
+
+/// <summary>The journal could not be read or written. Nothing is promised to the sender until it can.</summary>
+internal sealed class JournalUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
+/// <summary>
+/// One row per delivery, keyed by sender (PartitionKey) and delivery id (RowKey), written before any side
+/// effect so that a redelivery is recognised and a crash loses nothing. Every change is conditional on the
+/// row's ETag, so two instances never both act on one delivery: the one whose write fails backs off.
+/// </summary>
+internal sealed class DeliveryJournal
+{
+    private const int ChunkBytes = 60 * 1_024; // a table property holds at most 64 KiB
+    private const int MaxChunks = 15;          // and an entity at most 1 MiB
+
+    private readonly TableClient _table;
+    private readonly JournalOptions _options;
+    private readonly TimeProvider _time;
+    private volatile bool _tableExists;
+
+    public DeliveryJournal(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _table = tables.GetTableClient(_options.TableName);
+        _time = time;
+    }
+
+    public TableClient Table => _table;
+
+    /// <summary>
+    /// Records a delivery, or finds the one already recorded under the same sender and delivery id.
+    /// A new delivery is claimed by the caller for <see cref="JournalOptions.ClaimSeconds"/>.
+    /// </summary>
+    public async Task<(JournalEntry Entry, bool Created)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent);
+        var hash = Hash(json);
+        var now = _time.GetUtcNow();
+        var entity = new TableEntity(PartitionKey(intent.Source), RowKeys.Encode(intent.DeliveryId))
+        {
+            ["Status"] = JournalEntry.StatusName(DeliveryStatus.Pending),
+            ["Attempts"] = 0,
+            ["RecordedAt"] = now,
+            ["NextAttemptAt"] = now,
+            ["ClaimedUntil"] = now.AddSeconds(_options.ClaimSeconds),
+            ["BodyHash"] = hash,
+            ["Reference"] = intent.Reference,
+        };
+        WriteChunks(entity, json);
+
+        return await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            try
+            {
+                var response = await _table.AddEntityAsync(entity, cancellationToken);
+                return (new JournalEntry(intent, DeliveryStatus.Pending, 0, now, now, now.AddSeconds(_options.ClaimSeconds), null, hash, response.Headers.ETag ?? ETag.All), true);
+            }
+            catch (RequestFailedException exception) when (exception.Status == 409)
+            {
+                var existing = await _table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
+                return (Read(existing.Value), false);
+            }
+        });
+    }
+
+    /// <summary>Takes a delivery for one attempt. Null when another instance changed it first.</summary>
+    public async Task<JournalEntry?> TryClaimAsync(JournalEntry entry, CancellationToken cancellationToken = default)
+    {
+        var until = _time.GetUtcNow().AddSeconds(_options.ClaimSeconds);
+        var entity = new TableEntity(PartitionKey(entry.Source), RowKeys.Encode(entry.DeliveryId)) { ["ClaimedUntil"] = until };
+        return await GuardAsync(async () =>
+        {
+            try
+            {
+                var response = await _table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Merge, cancellationToken);
+                return entry with { ClaimedUntil = until, ETag = response.Headers.ETag ?? ETag.All };
+            }
+            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+            {
+                return null;
+            }
+        });
+    }
+
+    /// <summary>Writes the result of an attempt. False when another instance changed the row meanwhile.</summary>
+    public async Task<bool> CompleteAsync(JournalEntry claimed, DeliveryStatus status, string? error, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var entity = new TableEntity(PartitionKey(claimed.Source), RowKeys.Encode(claimed.DeliveryId))
+        {
+            ["Status"] = JournalEntry.StatusName(status),
+            ["Attempts"] = claimed.Attempts + 1,
+            ["NextAttemptAt"] = nextAttemptAt ?? now,
+            ["ClaimedUntil"] = now,
+            ["LastError"] = error,
+            ["CompletedAt"] = status is DeliveryStatus.Applied or DeliveryStatus.Rejected or DeliveryStatus.Dead ? now : null,
+        };
+        return await GuardAsync(async () =>
+        {
+            try
+            {
+                await _table.UpdateEntityAsync(entity, claimed.ETag, TableUpdateMode.Merge, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+            {
+                return false;
+            }
+        });
+    }
+
+    public async Task<JournalEntry?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            var response = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(source), RowKeys.Encode(deliveryId), cancellationToken: cancellationToken);
+            return response.HasValue ? Read(response.Value!) : null;
+        });
+
+    /// <summary>Deliveries waiting for an attempt whose time has come and that nobody holds, oldest first within the batch.</summary>
+    public async Task<IReadOnlyList<JournalEntry>> DueAsync(int max, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        return await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            var filter = TableClient.CreateQueryFilter($"(Status eq {JournalEntry.StatusName(DeliveryStatus.Pending)} or Status eq {JournalEntry.StatusName(DeliveryStatus.Retrying)}) and NextAttemptAt le {now} and ClaimedUntil le {now}");
+            var due = new List<JournalEntry>();
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
+            {
+                due.Add(Read(entity));
+                if (due.Count >= max)
+                {
+                    break;
+                }
+            }
+
+            return (IReadOnlyList<JournalEntry>)[.. due.OrderBy(e => e.NextAttemptAt)];
+        });
+    }
+
+    /// <summary>When the next attempt should be: exponential from <see cref="JournalOptions.RetryBaseSeconds"/>, full jitter, capped; never sooner than Kibana asked.</summary>
+    public DateTimeOffset NextAttempt(int attemptsSoFar, TimeSpan? retryAfter)
+    {
+        var ceiling = Math.Min(_options.RetryMaxSeconds, _options.RetryBaseSeconds * Math.Pow(2, Math.Min(attemptsSoFar, 20)));
+        var delay = TimeSpan.FromSeconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
+        if (retryAfter is { } asked && asked > delay)
+        {
+            delay = asked;
+        }
+
+        return _time.GetUtcNow() + delay;
+    }
+
+    public int MaxAttempts => _options.MaxAttempts;
+
+    /// <summary>Tells a redelivery from a different request that reuses a delivery id.</summary>
+    public static string Hash(AssignmentIntent intent) => Hash(JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent));
+
+    private static string Hash(byte[] json) => Convert.ToHexString(SHA256.HashData(json));
+
+    private static string PartitionKey(string source) => RowKeys.Encode(source);
+
+    private static void WriteChunks(TableEntity entity, byte[] json)
+    {
+        var chunks = json.Chunk(ChunkBytes).ToList();
+        if (chunks.Count > MaxChunks)
+        {
+            throw new ArgumentException($"The delivery is too large to journal ({json.Length} bytes).", nameof(json));
+        }
+
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            entity[$"Intent{i}"] = chunks[i];
+        }
+    }
+
+    private static JournalEntry Read(TableEntity entity)
+    {
+        var json = new List<byte>();
+        for (var i = 0; entity.TryGetValue($"Intent{i}", out var chunk) && chunk is byte[] bytes; i++)
+        {
+            json.AddRange(bytes);
+        }
+
+        var intent = JsonSerializer.Deserialize([.. json], JournalJsonContext.Default.AssignmentIntent)
+            ?? throw new InvalidDataException($"Journal row {entity.PartitionKey}/{entity.RowKey} holds no intent.");
+        return new JournalEntry(
+            intent,
+            Enum.Parse<DeliveryStatus>(entity.GetString("Status"), ignoreCase: true),
+            entity.GetInt32("Attempts") ?? 0,
+            entity.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("NextAttemptAt") ?? DateTimeOffset.MinValue,
+            entity.GetDateTimeOffset("ClaimedUntil") ?? DateTimeOffset.MinValue,
+            entity.GetString("LastError"),
+            entity.GetString("BodyHash") ?? string.Empty,
+            entity.ETag);
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableExists)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _tableExists = true;
+        }
+    }
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new JournalUnavailableException($"The journal could not be written (status {exception.Status}).", exception);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
+        {
+            throw new JournalUnavailableException("The journal could not be reached.", exception);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using AssignBridge.Assignments;
+using Azure;
+
+namespace AssignBridge.Journal;
+
+internal enum DeliveryStatus
+{
+    Pending,
+    Applied,
+    Retrying,
+    Rejected,
+    Dead,
+}
+
+/// <summary>One accepted delivery as the journal holds it. <see cref="ETag"/> guards every change.</summary>
+internal sealed record JournalEntry(
+    AssignmentIntent Intent,
+    DeliveryStatus Status,
+    int Attempts,
+    DateTimeOffset RecordedAt,
+    DateTimeOffset NextAttemptAt,
+    DateTimeOffset ClaimedUntil,
+    string? LastError,
+    string BodyHash,
+    ETag ETag)
+{
+    public string Source => Intent.Source;
+
+    public string DeliveryId => Intent.DeliveryId;
+
+    public static string StatusName(DeliveryStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>The serialized form of an intent inside a journal row.</summary>
+[JsonSerializable(typeof(AssignmentIntent))]
+internal sealed partial class JournalJsonContext : JsonSerializerContext;

@@ -1,0 +1,31 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Journal;
+
+internal sealed class JournalOptions
+{
+    public const string SectionName = "Journal";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Journal:TableName must be a legal Azure table name.")]
+    public string TableName { get; set; } = "journal";
+
+    /// <summary>Attempts before a delivery is declared dead.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 8;
+
+    /// <summary>First back-off after a retryable failure; doubles per attempt, with jitter.</summary>
+    [Range(1, 3_600)]
+    public int RetryBaseSeconds { get; set; } = 30;
+
+    [Range(1, 86_400)]
+    public int RetryMaxSeconds { get; set; } = 3_600;
+
+    /// <summary>How long a request waits for Kibana before answering 202 and leaving the rest to reconciliation.</summary>
+    [Range(1, 300)]
+    public int InlineDeadlineSeconds { get; set; } = 10;
+
+    /// <summary>How long an instance holds a delivery it works on; after that another instance may take it over.</summary>
+    [Range(10, 3_600)]
+    public int ClaimSeconds { get; set; } = 120;
+}

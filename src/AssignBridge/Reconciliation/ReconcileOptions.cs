@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+using Cronos;
+
+namespace AssignBridge.Reconciliation;
+
+internal sealed class ReconcileOptions : IValidatableObject
+{
+    public const string SectionName = "Reconcile";
+
+    /// <summary>NCRONTAB with seconds, as the Functions timer takes it. Standalone runs follow it; on Azure the timer function does (app setting Reconcile__Schedule).</summary>
+    public string Schedule { get; set; } = "0 */5 * * * *";
+
+    /// <summary>Whether a standalone process schedules reconciliation itself (never under the Functions host, whose timer does).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Deliveries attempted per run.</summary>
+    [Range(1, 10_000)]
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Time a run may take; what is left waits for the next run.</summary>
+    [Range(1, 3_600)]
+    public int MaxSeconds { get; set; } = 60;
+
+    public CronExpression ParseSchedule() => CronExpression.Parse(Schedule, CronFormat.IncludeSeconds);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        string? problem = null;
+        try
+        {
+            ParseSchedule();
+        }
+        catch (CronFormatException exception)
+        {
+            problem = $"Reconcile:Schedule '{Schedule}' is not an NCRONTAB expression with seconds (for example \"0 */5 * * * *\"): {exception.Message}";
+        }
+
+        if (problem is not null)
+        {
+            yield return new ValidationResult(problem, [nameof(Schedule)]);
+        }
+    }
+}
