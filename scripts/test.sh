@@ -33,6 +33,17 @@ if [[ $build_rc -ne 0 ]]; then
   exit "$build_rc"
 fi
 
+echo "==> scripts/publish.sh"
+# The host-contract tests run the package as the Functions host would; publishing once here spares them doing it.
+publish_rc=0
+bash scripts/publish.sh "$root/artifacts/assignbridge.zip" || publish_rc=$?
+if [[ $publish_rc -ne 0 ]]; then
+  echo "scripts/publish.sh failed (exit $publish_rc); no tests were run." >&2
+  summary 0 1
+  exit "$publish_rc"
+fi
+export ASSIGNBRIDGE_TEST_PACKAGE="$root/artifacts/assignbridge.zip"
+
 echo "==> dotnet test"
 test_rc=0
 # A hung test is cut off (and reported) rather than holding CI.

@@ -1,0 +1,74 @@
+// The function app's settings, named as the app reads them (README "Configuration": Section__Key). Secrets are Key
+// Vault references (@Microsoft.KeyVault(SecretUri=…)); the app stops at start-up naming any that did not resolve.
+// On Flex Consumption the runtime is functionAppConfig.runtime, so FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION are not set here (functions-custom-handlers.md §5).
+
+@description('Function app name.')
+param functionAppName string
+
+@description('Storage account for AzureWebJobsStorage (identity-based).')
+param storageAccountName string
+
+@description('Table endpoint the app reaches with its managed identity.')
+param tableServiceUri string
+
+@description('Vault URI, e.g. https://name.vault.azure.net/.')
+param keyVaultUri string
+
+@description('Application Insights connection string (not a secret: it carries no key with local auth off).')
+param appInsightsConnectionString string
+
+@description('Kibana base URL.')
+param kibanaUrl string
+
+@description('Key Vault secret holding the Kibana API key.')
+param kibanaApiKeySecretName string
+
+@description('Mapping table name.')
+param peopleTableName string
+
+@description('Journal table name.')
+param journalTableName string
+
+@description('What to do with people who have no mapping: Reject, SkipAndReport or DefaultUid.')
+param unmappedPolicy string
+
+@description('NCRONTAB (with seconds) of the Reconcile timer function.')
+param reconcileSchedule string
+
+@description('App setting name to Key Vault secret name, for settings whose value is a Key Vault reference.')
+param keyVaultReferences object
+
+@description('Further plain settings (name to value).')
+param extraSettings object = {}
+
+resource site 'Microsoft.Web/sites@2024-04-01' existing = {
+  name: functionAppName
+}
+
+var plain = {
+  AzureWebJobsStorage__accountName: storageAccountName
+  AzureWebJobsStorage__credential: 'managedidentity'
+  APPLICATIONINSIGHTS_CONNECTION_STRING: appInsightsConnectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+  Kibana__Url: kibanaUrl
+  KeyVault__Uri: keyVaultUri
+  KeyVault__KibanaApiKeySecretName: kibanaApiKeySecretName
+  Storage__TableServiceUri: tableServiceUri
+  People__TableName: peopleTableName
+  People__UnmappedPolicy: unmappedPolicy
+  Journal__TableName: journalTableName
+  Reconcile__Schedule: reconcileSchedule
+}
+
+var references = toObject(
+  items(keyVaultReferences),
+  reference => reference.key,
+  reference => '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${reference.value}/)'
+)
+
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: union(plain, references, extraSettings)
+}
