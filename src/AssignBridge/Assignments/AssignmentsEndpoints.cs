@@ -48,11 +48,9 @@ internal static class AssignmentsEndpoints
     internal static async Task<Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpContext context,
         BearerTokenVerifier verifier,
-        DeliveryJournal journal,
-        DeliveryProcessor processor,
+        DeliveryIntake intake,
         IOptions<AssignmentsOptions> options,
         IOptions<KibanaOptions> kibanaOptions,
-        IOptions<JournalOptions> journalOptions,
         ILogger<AssignmentService> logger,
         CancellationToken cancellationToken)
     {
@@ -85,39 +83,23 @@ internal static class AssignmentsEndpoints
 
         var deliveryId = DeliveryId(request);
         var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
-        JournalEntry entry;
-        bool created;
-        try
+        return await intake.AcceptAsync(intent, cancellationToken: cancellationToken) switch
         {
-            (entry, created) = await journal.RecordAsync(intent, cancellationToken);
-        }
-        catch (JournalUnavailableException exception)
-        {
-            Journal.Log.NotRecorded(logger, Source, deliveryId, exception.Message);
-            context.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not record the delivery",
-                detail: "The journal could not be written, so nothing was done. Send the same request again later.");
-        }
-
-        if (!created)
-        {
-            Journal.Log.Redelivered(logger, Source, deliveryId, JournalEntry.StatusName(entry.Status));
-            return entry.BodyHash == DeliveryJournal.Hash(intent)
-                ? FromJournal(entry)
-                : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
-                    detail: $"A different request was already sent with {DeliveryIdHeader} '{deliveryId}'. Use a new key for a new request.");
-        }
-
-        // Wait for Kibana a bounded time; past it, the attempt is recorded as due again and the sender hears 202.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(journalOptions.Value.InlineDeadlineSeconds));
-        var attempt = await processor.AttemptAsync(entry, deadline.Token);
-        return attempt.Status switch
-        {
-            DeliveryStatus.Retrying => Accepted(deliveryId, attempt, entry.Attempts + 1),
-            _ when attempt.Outcome is null => Accepted(deliveryId, attempt, entry.Attempts + 1),
-            _ => Answer(context, deliveryId, attempt.Outcome),
+            IntakeNotRecorded => NotRecorded(context),
+            IntakeRedelivered { SameBody: false } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
+                detail: $"A different request was already sent with {DeliveryIdHeader} '{deliveryId}'. Use a new key for a new request."),
+            IntakeRedelivered redelivered => FromJournal(redelivered.Entry),
+            IntakeAttempted { Attempt: { Status: DeliveryStatus.Retrying } or { Outcome: null } } attempted => Accepted(deliveryId, attempted.Attempt, attempted.Entry.Attempts + 1),
+            IntakeAttempted attempted => Answer(context, deliveryId, attempted.Attempt.Outcome!),
+            _ => throw new InvalidOperationException("Unknown intake result."),
         };
+    }
+
+    private static ProblemHttpResult NotRecorded(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "30";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not record the delivery",
+            detail: "The journal could not be written, so nothing was done. Send the same request again later.");
     }
 
     private static Accepted<AcceptedResponse> Accepted(string deliveryId, AttemptResult attempt, int attempts) =>

@@ -118,6 +118,7 @@ internal static class HostingExtensions
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<DeliveryProcessor>();
+        services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<ReconcileScheduler>();
         services.AddSingleton<HealthChecks>();

@@ -1,0 +1,50 @@
+using AssignBridge.Assignments;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Journal;
+
+/// <summary>How the intake of one delivery ended; each sender turns it into the answer its protocol expects.</summary>
+internal abstract record IntakeResult(string DeliveryId);
+
+/// <summary>The journal could not be written: nothing was done and the sender must try again (a 5xx for webhooks).</summary>
+internal sealed record IntakeNotRecorded(string DeliveryId, string Reason) : IntakeResult(DeliveryId);
+
+/// <summary>The delivery was already journaled. <see cref="SameBody"/> is false when a different request reused the delivery id.</summary>
+internal sealed record IntakeRedelivered(string DeliveryId, JournalEntry Entry, bool SameBody) : IntakeResult(DeliveryId);
+
+/// <summary>A new delivery, journaled and attempted once (within the deadline); the journal holds whatever comes next.</summary>
+internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, AttemptResult Attempt) : IntakeResult(DeliveryId);
+
+/// <summary>
+/// The one way a delivery enters the bridge, whichever sender it comes from: journal it (nothing is promised
+/// before that), recognise a redelivery, then make the first attempt within a deadline. Past the deadline the
+/// attempt is recorded as due again, so reconciliation finishes it.
+/// </summary>
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
+{
+    public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
+    {
+        JournalEntry entry;
+        bool created;
+        try
+        {
+            (entry, created) = await journal.RecordAsync(intent, cancellationToken);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            Log.NotRecorded(logger, intent.Source, intent.DeliveryId, exception.Message);
+            return new IntakeNotRecorded(intent.DeliveryId, exception.Message);
+        }
+
+        if (!created)
+        {
+            Log.Redelivered(logger, intent.Source, intent.DeliveryId, JournalEntry.StatusName(entry.Status));
+            return new IntakeRedelivered(intent.DeliveryId, entry, entry.BodyHash == DeliveryJournal.Hash(intent));
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds));
+        var attempt = await processor.AttemptAsync(entry, limit.Token);
+        return new IntakeAttempted(intent.DeliveryId, entry, attempt);
+    }
+}
