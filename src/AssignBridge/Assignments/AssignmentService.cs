@@ -1,3 +1,4 @@
+using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Secrets;
@@ -5,17 +6,29 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Assignments;
 
-/// <summary>Resolves the people of an intent, plans the Kibana requests and sends them, saying exactly what happened.</summary>
+/// <summary>
+/// Resolves the people of an intent, plans the Kibana requests and sends them, saying exactly what happened.
+/// A ticket's event is applied only if no newer event of that ticket was, and removes only the people the
+/// bridge assigned (or, with <see cref="JournalOptions.EnforceTicketAssignees"/>, everyone the ticket does not name).
+/// </summary>
 internal sealed class AssignmentService(
     PeopleDirectory people,
     KibanaClient kibana,
+    ManagedAssignees managed,
     IOptions<KibanaOptions> kibanaOptions,
     IOptions<PeopleOptions> peopleOptions,
+    IOptions<JournalOptions> journalOptions,
     ILogger<AssignmentService> logger)
 {
     /// <exception cref="PeopleUnavailableException">The people table could not be read; nothing was sent.</exception>
+    /// <exception cref="JournalUnavailableException">The managed-assignees table could not be used; trying again is safe.</exception>
     public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
+        if (intent.Ticket is { } ticket && await managed.IsSupersededAsync(ticket, cancellationToken))
+        {
+            return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {ticket.Key} was already applied; this older one changes nothing."], null);
+        }
+
         var adds = await ResolveAllAsync(intent.Add, allowDefault: true, cancellationToken);
         var removes = await ResolveAllAsync(intent.Remove, allowDefault: false, cancellationToken);
 
@@ -30,24 +43,99 @@ internal sealed class AssignmentService(
             return new AssignmentOutcome(AssignmentStatus.Unmapped, [], resolved, unresolved, [], null);
         }
 
-        var plan = AssignmentPlanner.Plan(
-            intent.Alerts,
-            adds.Where(r => r.IsResolved).Select(r => r.Uid!),
-            removes.Where(r => r.IsResolved).Select(r => r.Uid!),
-            kibanaOptions.Value.MaxIdsPerRequest);
-        var notes = plan.AddedAndRemoved
-            .Select(uid => $"Kibana user {uid} was both added and removed (two identities map to it); it stays assigned.")
-            .ToList();
+        var addUids = adds.Where(r => r.IsResolved).Select(r => r.Uid!).Distinct(StringComparer.Ordinal).ToList();
+        var removeUids = removes.Where(r => r.IsResolved).Select(r => r.Uid!).Distinct(StringComparer.Ordinal).ToList();
+        var notes = new List<string>();
+        IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)> groups;
+        try
+        {
+            groups = await RemovalsAsync(intent, addUids, removeUids, notes, cancellationToken);
+        }
+        catch (KibanaRequestException exception)
+        {
+            var failure = new KibanaFailure(exception.StatusCode, exception.KibanaMessage, exception.IsRetryable, exception.RetryAfter);
+            return new AssignmentOutcome(AssignmentStatus.Failed, [], resolved, unresolved, notes, failure);
+        }
 
-        if (plan.Operations.Count == 0)
+        var operations = new List<KibanaOperation>();
+        var conflicts = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (alerts, remove) in groups)
+        {
+            var plan = AssignmentPlanner.Plan(alerts, addUids, remove, kibanaOptions.Value.MaxIdsPerRequest);
+            operations.AddRange(plan.Operations);
+            conflicts.UnionWith(plan.AddedAndRemoved);
+        }
+
+        notes.InsertRange(0, conflicts.Select(uid => $"Kibana user {uid} was both added and removed (two identities map to it); it stays assigned."));
+        if (operations.Count == 0)
         {
             notes.Add("Nobody is left to add or remove, so Kibana was not called.");
+            await RememberTicketAsync(intent, cancellationToken);
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
         }
 
-        var (spaces, error) = await SendAsync(plan.Operations, cancellationToken);
-        Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", plan.Operations.Count);
+        var (spaces, error) = await SendAsync(intent, operations, cancellationToken);
+        if (error is null)
+        {
+            await RememberTicketAsync(intent, cancellationToken);
+        }
+
+        Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
         return new AssignmentOutcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, resolved, unresolved, notes, error);
+    }
+
+    /// <summary>
+    /// Who to remove from which alerts, as groups of alerts sharing one removal set. A person or tool that names
+    /// whom to remove is obeyed; a ticket event removes only bridge-assigned people (or, when enforcing, everyone
+    /// the ticket does not name, as Kibana has them now).
+    /// </summary>
+    private async Task<IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)>> RemovalsAsync(
+        AssignmentIntent intent, IReadOnlyList<string> addUids, IReadOnlyList<string> removeUids, List<string> notes, CancellationToken cancellationToken)
+    {
+        if (intent.Ticket is null)
+        {
+            return [(intent.Alerts, removeUids)];
+        }
+
+        var perAlert = new Dictionary<AlertRef, IReadOnlyList<string>>();
+        if (journalOptions.Value.EnforceTicketAssignees)
+        {
+            foreach (var space in intent.Alerts.GroupBy(a => a.Space, StringComparer.Ordinal))
+            {
+                var current = await kibana.GetAssigneesAsync(space.Key, space.Select(a => a.AlertId).ToList(), cancellationToken);
+                foreach (var alert in space)
+                {
+                    var now = current.TryGetValue(alert.AlertId, out var uids) ? uids : [];
+                    perAlert[alert] = now.Union(removeUids, StringComparer.Ordinal).Except(addUids, StringComparer.Ordinal).ToList();
+                }
+            }
+        }
+        else
+        {
+            var managedNow = await managed.GetAsync(intent.Alerts, cancellationToken);
+            foreach (var alert in intent.Alerts.Distinct())
+            {
+                perAlert[alert] = removeUids.Where(managedNow[alert].Contains).ToList();
+            }
+
+            var kept = removeUids.Where(uid => perAlert.Values.Any(r => !r.Contains(uid))).ToList();
+            if (kept.Count > 0)
+            {
+                notes.Add($"Not removed where the bridge did not assign them: {string.Join(", ", kept)}.");
+            }
+        }
+
+        return [.. perAlert
+            .GroupBy(p => string.Join('\n', p.Value.Order(StringComparer.Ordinal)), StringComparer.Ordinal)
+            .Select(g => ((IReadOnlyList<AlertRef>)g.Select(p => p.Key).ToList(), g.First().Value))];
+    }
+
+    private async Task RememberTicketAsync(AssignmentIntent intent, CancellationToken cancellationToken)
+    {
+        if (intent.Ticket is { } ticket)
+        {
+            await managed.RememberAsync(ticket, cancellationToken);
+        }
     }
 
     private async Task<IReadOnlyList<PersonResolution>> ResolveAllAsync(IReadOnlyList<PersonRef> persons, bool allowDefault, CancellationToken cancellationToken)
@@ -75,7 +163,7 @@ internal sealed class AssignmentService(
     /// Sends the requests in order and stops at the first failure: the failures that matter (Kibana down, key
     /// refused, privileges missing) would fail the rest too. Every space says what was applied before the stop.
     /// </summary>
-    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(IReadOnlyList<KibanaOperation> operations, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, CancellationToken cancellationToken)
     {
         var tallies = new Dictionary<string, SpaceTally>(StringComparer.Ordinal);
         KibanaFailure? error = null;
@@ -95,6 +183,7 @@ internal sealed class AssignmentService(
                 var response = await kibana.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, cancellationToken);
                 Kibana.Log.Applied(logger, operation.Space, operation.AlertIds.Count, operation.Add.Count, operation.Remove.Count, response.Total, response.Updated, response.VersionConflicts);
                 tally.Add(response);
+                await managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken);
             }
             catch (KibanaRequestException exception)
             {

@@ -117,6 +117,7 @@ internal static class HostingExtensions
         services.AddSingleton<BearerTokenVerifier>();
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<DeliveryJournal>();
+        services.AddSingleton<ManagedAssignees>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<ReconcileService>();

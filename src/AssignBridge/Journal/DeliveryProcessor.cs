@@ -30,7 +30,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
                 _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
             };
         }
-        catch (PeopleUnavailableException exception)
+        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException)
         {
             (error, retryable) = (exception.Message, true);
         }

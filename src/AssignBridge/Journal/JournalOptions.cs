@@ -10,6 +10,17 @@ internal sealed class JournalOptions
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Journal:TableName must be a legal Azure table name.")]
     public string TableName { get; set; } = "journal";
 
+    /// <summary>Which assignees the bridge put on which alert, and the newest event applied per ticket.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Journal:ManagedTableName must be a legal Azure table name.")]
+    public string ManagedTableName { get; set; } = "managed";
+
+    /// <summary>
+    /// When true a ticket is the single source of truth: a ticket event removes every other assignee from its
+    /// alerts. When false (the default) it removes only people the bridge itself assigned.
+    /// </summary>
+    public bool EnforceTicketAssignees { get; set; }
+
     /// <summary>Attempts before a delivery is declared dead.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 8;

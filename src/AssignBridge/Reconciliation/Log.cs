@@ -8,6 +8,9 @@ internal static partial class Log
     [LoggerMessage(4102, LogLevel.Information, "Reconcile skipped: another instance holds the lease.")]
     public static partial void LeaseHeld(ILogger logger);
 
+    [LoggerMessage(4104, LogLevel.Information, "Drift check: {Checked} managed assignees compared, {Found} missing in Kibana, {Repaired} put back.")]
+    public static partial void Drift(ILogger logger, int @checked, int found, int repaired);
+
     [LoggerMessage(4103, LogLevel.Warning, "Reconcile run failed and will run again on schedule: {Reason}")]
     public static partial void RunFailed(ILogger logger, string reason);
 }

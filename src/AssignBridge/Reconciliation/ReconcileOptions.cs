@@ -21,6 +21,17 @@ internal sealed class ReconcileOptions : IValidatableObject
     [Range(1, 3_600)]
     public int MaxSeconds { get; set; } = 60;
 
+    /// <summary>After the due deliveries, compare recently managed alerts with Kibana and put back bridge-managed assignees that went missing.</summary>
+    public bool DriftCheck { get; set; }
+
+    /// <summary>How far back "recently managed" reaches.</summary>
+    [Range(1, 24 * 90)]
+    public int DriftWindowHours { get; set; } = 24;
+
+    /// <summary>Managed assignees compared per run.</summary>
+    [Range(1, 100_000)]
+    public int DriftBatchSize { get; set; } = 500;
+
     public CronExpression ParseSchedule() => CronExpression.Parse(Schedule, CronFormat.IncludeSeconds);
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

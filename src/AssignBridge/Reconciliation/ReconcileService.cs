@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using AssignBridge.Journal;
+using AssignBridge.Kibana;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -17,14 +18,30 @@ internal sealed record ReconcileReport(
     [property: JsonPropertyName("rejected")] int Rejected,
     [property: JsonPropertyName("dead")] int Dead,
     [property: JsonPropertyName("takenByOthers")] int TakenByOthers,
-    [property: JsonPropertyName("durationMs")] long DurationMs);
+    [property: JsonPropertyName("durationMs")] long DurationMs,
+    [property: JsonPropertyName("drift")] DriftReport? Drift = null);
+
+/// <summary>What the drift check compared, found missing in Kibana, and put back.</summary>
+internal sealed record DriftReport(
+    [property: JsonPropertyName("checked")] int Checked,
+    [property: JsonPropertyName("found")] int Found,
+    [property: JsonPropertyName("repaired")] int Repaired,
+    [property: JsonPropertyName("error")] string? Error);
 
 /// <summary>
 /// One reconciliation run: the deliveries whose next attempt is due, bounded in number and time. A lease row in
 /// the journal table (taken and released with ETags) makes sure only one instance runs at a time; a lease left by
 /// a crashed instance expires.
 /// </summary>
-internal sealed class ReconcileService(DeliveryJournal journal, DeliveryProcessor processor, IOptions<ReconcileOptions> options, TimeProvider time, ILogger<ReconcileService> logger)
+internal sealed class ReconcileService(
+    DeliveryJournal journal,
+    DeliveryProcessor processor,
+    ManagedAssignees managed,
+    KibanaClient kibana,
+    IOptions<ReconcileOptions> options,
+    IOptions<KibanaOptions> kibanaOptions,
+    TimeProvider time,
+    ILogger<ReconcileService> logger)
 {
     private const string LeasePartition = "$lease";
     private const string LeaseRow = "reconcile";
@@ -45,6 +62,7 @@ internal sealed class ReconcileService(DeliveryJournal journal, DeliveryProcesso
         budget.CancelAfter(limit);
         int due = 0, attempted = 0, taken = 0;
         var counts = new Dictionary<DeliveryStatus, int>();
+        DriftReport? drift = null;
         try
         {
             var entries = await journal.DueAsync(options.Value.BatchSize, cancellationToken);
@@ -66,6 +84,11 @@ internal sealed class ReconcileService(DeliveryJournal journal, DeliveryProcesso
                 var result = await processor.AttemptAsync(claimed, budget.Token);
                 counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
             }
+
+            if (options.Value.DriftCheck && !budget.IsCancellationRequested)
+            {
+                drift = await CheckDriftAsync(budget.Token);
+            }
         }
         finally
         {
@@ -75,9 +98,43 @@ internal sealed class ReconcileService(DeliveryJournal journal, DeliveryProcesso
         var report = new ReconcileReport(true, null, due, attempted,
             counts.GetValueOrDefault(DeliveryStatus.Applied), counts.GetValueOrDefault(DeliveryStatus.Retrying),
             counts.GetValueOrDefault(DeliveryStatus.Rejected), counts.GetValueOrDefault(DeliveryStatus.Dead), taken,
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
         Log.Ran(logger, report.Due, report.Attempted, report.Applied, report.Retrying, report.Rejected, report.Dead, report.DurationMs);
         return report;
+    }
+
+    /// <summary>
+    /// Compares the assignees the bridge put on alerts recently with Kibana's, and adds back those that went
+    /// missing. Only bridge-managed assignees are touched; alerts that no longer exist are left alone.
+    /// </summary>
+    private async Task<DriftReport> CheckDriftAsync(CancellationToken cancellationToken)
+    {
+        int found = 0, repaired = 0;
+        var rows = await managed.RecentAsync(time.GetUtcNow().AddHours(-options.Value.DriftWindowHours), options.Value.DriftBatchSize, cancellationToken);
+        try
+        {
+            foreach (var space in rows.GroupBy(r => r.Space, StringComparer.Ordinal))
+            {
+                var current = await kibana.GetAssigneesAsync(space.Key, space.Select(r => r.AlertId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
+                var missing = space.Where(r => current.TryGetValue(r.AlertId, out var uids) && !uids.Contains(r.Uid, StringComparer.Ordinal)).ToList();
+                found += missing.Count;
+                foreach (var uid in missing.GroupBy(r => r.Uid, StringComparer.Ordinal))
+                {
+                    foreach (var chunk in uid.Select(r => r.AlertId).Distinct(StringComparer.Ordinal).Chunk(kibanaOptions.Value.MaxIdsPerRequest))
+                    {
+                        await kibana.SetAssigneesAsync(space.Key, chunk, [uid.Key], [], cancellationToken);
+                        repaired += chunk.Length;
+                    }
+                }
+            }
+        }
+        catch (KibanaRequestException exception)
+        {
+            return new DriftReport(rows.Count, found, repaired, exception.Message);
+        }
+
+        Log.Drift(logger, rows.Count, found, repaired);
+        return new DriftReport(rows.Count, found, repaired, null);
     }
 
     private async Task<ETag?> TryTakeLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)

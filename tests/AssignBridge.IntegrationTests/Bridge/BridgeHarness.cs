@@ -22,6 +22,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     public const string KibanaKey = "a2liYW5hLWtleS1pZDpzZWNyZXQtdmFsdWUtb25l";
 
     private readonly WebApplication _app;
+    private TableClient _managed = null!;
 
     private BridgeHarness(WebApplication app, RunningSimulator kibana, KeyVaultFake vault, TableClient people, TableClient journal, CapturedLogs logs, Uri address)
     {
@@ -72,6 +73,7 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["People:TableName"] = table,
             ["Journal:TableName"] = "journal" + table["people".Length..],
+            ["Journal:ManagedTableName"] = "managed" + table["people".Length..],
             ["Reconcile:Enabled"] = "false", // tests run reconciliation through POST /Reconcile
             ["Assignments:Tokens:0"] = Token,
         };
@@ -94,8 +96,9 @@ public sealed class BridgeHarness : IAsyncDisposable
         var tables = azurite.CreateTableServiceClient();
         var people = tables.GetTableClient(table);
         var journal = tables.GetTableClient(all["Journal:TableName"]);
+        var managed = tables.GetTableClient(all["Journal:ManagedTableName"]);
         await people.CreateIfNotExistsAsync();
-        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address));
+        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address)) { _managed = managed };
     }
 
     public async Task MapAsync(string ns, string externalId, string uid)
@@ -110,6 +113,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         await _app.DisposeAsync();
         await People.DeleteAsync();
         await JournalTable.DeleteAsync();
+        await _managed.DeleteAsync();
         await Kibana.DisposeAsync();
         await Vault.DisposeAsync();
     }

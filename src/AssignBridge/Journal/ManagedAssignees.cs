@@ -1,0 +1,194 @@
+using System.Security.Cryptography;
+using System.Text;
+using AssignBridge.Assignments;
+using AssignBridge.People;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Journal;
+
+/// <summary>A UID the bridge put on an alert, and why.</summary>
+internal sealed record ManagedAssignee(string Space, string AlertId, string Uid, string Source, string? Ticket, DateTimeOffset AssignedAt);
+
+/// <summary>
+/// Which assignees the bridge put on which alert (and from which ticket), so that a reassignment removes only
+/// people the bridge added and reconciliation repairs only what it manages; plus, per ticket, the newest event
+/// applied, so that an older event never overrides a newer one. One partition per alert (a hash of space and
+/// id, so any id fits), one row per UID; a removed UID is kept as inactive rather than deleted, which keeps
+/// every write an idempotent upsert.
+/// </summary>
+internal sealed class ManagedAssignees
+{
+    private const string TicketPrefix = "ticket|";
+    private readonly TableClient _table;
+    private readonly TimeProvider _time;
+    private volatile bool _tableExists;
+
+    public ManagedAssignees(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
+    {
+        _table = tables.GetTableClient(options.Value.ManagedTableName);
+        _time = time;
+    }
+
+    /// <summary>The UIDs the bridge currently manages on each alert.</summary>
+    public async Task<IReadOnlyDictionary<AlertRef, IReadOnlySet<string>>> GetAsync(IEnumerable<AlertRef> alerts, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var result = new Dictionary<AlertRef, IReadOnlySet<string>>();
+        foreach (var alert in alerts.Distinct())
+        {
+            var uids = new HashSet<string>(StringComparer.Ordinal);
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AlertPartition(alert)} and Active eq true");
+            await foreach (var row in Guard(() => _table.QueryAsync<TableEntity>(filter, select: ["Uid"], cancellationToken: cancellationToken)))
+            {
+                uids.Add(row.GetString("Uid"));
+            }
+
+            result[alert] = uids;
+        }
+
+        return result;
+    }
+
+    /// <summary>Records what one successful Kibana request did. Idempotent: a retried delivery writes the same rows.</summary>
+    public async Task RecordAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed, AssignmentIntent intent, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        await Parallel.ForEachAsync(alertIds, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alertId, token) =>
+        {
+            var partition = AlertPartition(new AlertRef(space, alertId));
+            var actions = added.Select(uid => Row(partition, space, alertId, uid, active: true))
+                .Concat(removed.Select(uid => Row(partition, space, alertId, uid, active: false)))
+                .Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
+            foreach (var batch in actions.Chunk(100))
+            {
+                await GuardAsync(() => _table.SubmitTransactionAsync(batch, token));
+            }
+        });
+
+        TableEntity Row(string partition, string space, string alertId, string uid, bool active) => new(partition, RowKeys.Encode(uid))
+        {
+            ["Space"] = space,
+            ["AlertId"] = alertId,
+            ["Uid"] = uid,
+            ["Active"] = active,
+            ["Source"] = intent.Source,
+            ["Ticket"] = intent.Ticket?.Key,
+            ["DeliveryId"] = intent.DeliveryId,
+            ["AssignedAt"] = now,
+        };
+    }
+
+    /// <summary>True when a newer event for the same ticket was already applied (sequence first, then time).</summary>
+    public async Task<bool> IsSupersededAsync(TicketRef ticket, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var stored = await GuardAsync(() => _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken));
+        return stored.HasValue && IsOlder(ticket, stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"));
+    }
+
+    /// <summary>Remembers the newest applied event of a ticket; an older one never replaces a newer one, even when two race.</summary>
+    public async Task RememberAsync(TicketRef ticket, CancellationToken cancellationToken = default)
+    {
+        if (ticket.Sequence is null && ticket.ChangedAt is null)
+        {
+            return;
+        }
+
+        var partition = TicketPartition(ticket.Key);
+        var row = new TableEntity(partition, "last") { ["Ticket"] = ticket.Key, ["Sequence"] = ticket.Sequence, ["ChangedAt"] = ticket.ChangedAt };
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var stored = await GuardAsync(() => _table.GetEntityIfExistsAsync<TableEntity>(partition, "last", cancellationToken: cancellationToken));
+            try
+            {
+                if (!stored.HasValue)
+                {
+                    await _table.AddEntityAsync(row, cancellationToken);
+                }
+                else if (!IsOlder(ticket, stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt")))
+                {
+                    await _table.UpdateEntityAsync(row, stored.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+            {
+                // Another instance wrote first: read again and compare.
+            }
+        }
+    }
+
+    /// <summary>Managed assignees written since <paramref name="since"/>, for the drift check.</summary>
+    public async Task<IReadOnlyList<ManagedAssignee>> RecentAsync(DateTimeOffset since, int max, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Active eq true and AssignedAt ge {since}");
+        var rows = new List<ManagedAssignee>();
+        await foreach (var row in Guard(() => _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken)))
+        {
+            rows.Add(new ManagedAssignee(row.GetString("Space"), row.GetString("AlertId"), row.GetString("Uid"), row.GetString("Source"), row.GetString("Ticket"), row.GetDateTimeOffset("AssignedAt") ?? since));
+            if (rows.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return rows;
+    }
+
+    private static bool IsOlder(TicketRef ticket, long? storedSequence, DateTimeOffset? storedChangedAt) =>
+        ticket.Sequence is { } sequence && storedSequence is { } seen ? sequence < seen
+        : ticket.ChangedAt is { } changedAt && storedChangedAt is { } seenAt && changedAt < seenAt;
+
+    private static string AlertPartition(AlertRef alert) =>
+        "alert|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.Space}\n{alert.AlertId}")));
+
+    private static string TicketPartition(string key) =>
+        TicketPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableExists)
+        {
+            await GuardAsync(() => _table.CreateIfNotExistsAsync(cancellationToken));
+            _tableExists = true;
+        }
+    }
+
+    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (RequestFailedException exception)
+        {
+            throw new JournalUnavailableException($"The managed-assignees table could not be used (status {exception.Status}).", exception);
+        }
+        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
+        {
+            throw new JournalUnavailableException("The managed-assignees table could not be reached.", exception);
+        }
+    }
+
+    private static async IAsyncEnumerable<T> Guard<T>(Func<AsyncPageable<T>> query)
+        where T : notnull
+    {
+        var enumerator = query().GetAsyncEnumerator();
+        try
+        {
+            while (await GuardAsync(async () => await enumerator.MoveNextAsync()))
+            {
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using AssignBridge.IntegrationTests.Infrastructure;
+
+namespace AssignBridge.IntegrationTests.Bridge;
+
+/// <summary>Reconcile's drift check puts back bridge-managed assignees that went missing in Kibana, and nothing else.</summary>
+[Collection("azurite")]
+public sealed class DriftTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task ManagedAssigneeRemovedInKibana_PutBack()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Reconcile:DriftCheck"] = "true" });
+        bridge.Kibana.State.SeedAlert("default", "a1", "u_carol_0");
+        bridge.Kibana.State.SeedAlert("default", "a2");
+        using (var assigned = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "a1", "a2" }, add = new[] { "u_alice_0" } }))
+        {
+            Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        }
+
+        // Someone unassigns Alice from a1 and Carol (not the bridge's) in Kibana itself.
+        await UnassignInKibanaAsync(bridge, "a1", "u_alice_0", "u_carol_0");
+
+        var drift = (await ReconcileAsync(bridge))["ReturnValue"]!["drift"]!;
+
+        Assert.Equal(2, drift["checked"]!.GetValue<int>());
+        Assert.Equal(1, drift["found"]!.GetValue<int>());
+        Assert.Equal(1, drift["repaired"]!.GetValue<int>());
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "a1"));
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "a2"));
+    }
+
+    [Fact]
+    public async Task RemovedThroughTheBridge_NotPutBack()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Reconcile:DriftCheck"] = "true" });
+        bridge.Kibana.State.SeedAlert("default", "a1");
+        using (await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "a1" }, add = new[] { "u_alice_0" } }))
+        {
+        }
+
+        using (await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "a1" }, remove = new[] { "u_alice_0" } }))
+        {
+        }
+
+        var drift = (await ReconcileAsync(bridge))["ReturnValue"]!["drift"]!;
+
+        Assert.Equal(0, drift["found"]!.GetValue<int>());
+        Assert.Empty(bridge.Kibana.State.GetAssignees("default", "a1")!);
+    }
+
+    [Fact]
+    public async Task DriftCheckOff_NoDriftReport()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite);
+
+        var report = await ReconcileAsync(bridge);
+
+        Assert.Null(report["ReturnValue"]!["drift"]);
+    }
+
+    private static async Task UnassignInKibanaAsync(BridgeHarness bridge, string alertId, params string[] uids)
+    {
+        using var kibana = new HttpClient { BaseAddress = bridge.Kibana.BaseAddress };
+        kibana.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", BridgeHarness.KibanaKey);
+        kibana.DefaultRequestHeaders.Add("kbn-xsrf", "true");
+        using var response = await kibana.PostAsJsonAsync(new Uri("api/detection_engine/signals/assignees", UriKind.Relative), new { assignees = new { add = Array.Empty<string>(), remove = uids }, ids = new[] { alertId } });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private static async Task<JsonNode> ReconcileAsync(BridgeHarness bridge)
+    {
+        using var content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
+        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+}
