@@ -1,4 +1,5 @@
 using AssignBridge.Assignments;
+using AssignBridge.Journal;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
 
@@ -21,6 +22,7 @@ internal static class AssignBridgeApp
         app.MapAssignments();
         app.MapPeopleAdmin();
         app.MapReconcile();
+        app.MapJournalAdmin();
         return app;
     }
 }

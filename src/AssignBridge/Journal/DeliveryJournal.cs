@@ -148,6 +148,64 @@ internal sealed class DeliveryJournal
         });
     }
 
+    /// <summary>Journal rows for operators, newest first within the page read, optionally of one status and sender.</summary>
+    public async Task<IReadOnlyList<JournalEntry>> ListAsync(DeliveryStatus? status, string? source, int max, CancellationToken cancellationToken = default) =>
+        await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            var filters = new List<string> { "PartitionKey ne '$lease'" };
+            if (status is { } s)
+            {
+                filters.Add(TableClient.CreateQueryFilter($"Status eq {JournalEntry.StatusName(s)}"));
+            }
+
+            if (source is not null)
+            {
+                filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(source)}"));
+            }
+
+            var entries = new List<JournalEntry>();
+            await foreach (var entity in _table.QueryAsync<TableEntity>(string.Join(" and ", filters), maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
+            {
+                entries.Add(Read(entity));
+                if (entries.Count >= max)
+                {
+                    break;
+                }
+            }
+
+            return (IReadOnlyList<JournalEntry>)[.. entries.OrderByDescending(e => e.RecordedAt)];
+        });
+
+    /// <summary>
+    /// An operator's replay: the delivery gets a fresh budget of attempts and is claimed by the caller for one now.
+    /// Null when another instance changed it first.
+    /// </summary>
+    public async Task<JournalEntry?> ReplayAsync(JournalEntry entry, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        var until = now.AddSeconds(_options.ClaimSeconds);
+        var entity = new TableEntity(PartitionKey(entry.Source), RowKeys.Encode(entry.DeliveryId))
+        {
+            ["Status"] = JournalEntry.StatusName(DeliveryStatus.Retrying),
+            ["Attempts"] = 0,
+            ["NextAttemptAt"] = now,
+            ["ClaimedUntil"] = until,
+        };
+        return await GuardAsync(async () =>
+        {
+            try
+            {
+                var response = await _table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Merge, cancellationToken);
+                return entry with { Status = DeliveryStatus.Retrying, Attempts = 0, NextAttemptAt = now, ClaimedUntil = until, ETag = response.Headers.ETag ?? ETag.All };
+            }
+            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+            {
+                return null;
+            }
+        });
+    }
+
     /// <summary>When the next attempt should be: exponential from <see cref="JournalOptions.RetryBaseSeconds"/>, full jitter, capped; never sooner than Kibana asked.</summary>
     public DateTimeOffset NextAttempt(int attemptsSoFar, TimeSpan? retryAfter)
     {

@@ -37,6 +37,6 @@ internal sealed class JournalOptions
     public int InlineDeadlineSeconds { get; set; } = 10;
 
     /// <summary>How long an instance holds a delivery it works on; after that another instance may take it over.</summary>
-    [Range(10, 3_600)]
+    [Range(1, 3_600)]
     public int ClaimSeconds { get; set; } = 120;
 }

@@ -204,8 +204,8 @@ internal static class PeopleAdminEndpoints
         return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
     }
 
-    /// <summary>Admin token first (a generic 401; the reason goes to the log), then storage failures as 503.</summary>
-    private static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>Admin token first (a generic 401; the reason goes to the log), then storage failures as 503. Every /api/manage route uses it.</summary>
+    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
         var logger = context.RequestServices.GetRequiredService<ILogger<AdminTokenVerifier>>();
@@ -223,13 +223,13 @@ internal static class PeopleAdminEndpoints
         {
             return await next(invocation);
         }
-        catch (Exception exception) when (exception is RequestFailedException or PeopleUnavailableException
+        catch (Exception exception) when (exception is RequestFailedException or PeopleUnavailableException or Journal.JournalUnavailableException
             || exception is AggregateException aggregate && aggregate.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
         {
             Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
             context.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "People table unavailable",
-                detail: "The mapping table could not be read or written. Try again later; an import may be sent again safely.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable",
+                detail: "The tables could not be read or written. Try again later; the request may be sent again safely.");
         }
     }
 

@@ -176,6 +176,24 @@ public sealed class JournalTests(AzuriteFixture azurite)
         Assert.True(body["ReturnValue"]!["ran"]!.GetValue<bool>());
     }
 
+    [Theory]
+    [InlineData("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{"sys":{"MethodName":"Reconcile","UtcNow":"2026-11-25T17:00:00Z","RandGuid":"3f1c"}}}""")]
+    [InlineData("""{"Data":{"timer":"{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":null,\"IsPastDue\":false}"},"Metadata":{"sys":"{\"MethodName\":\"Reconcile\"}"}}""")]
+    [InlineData("{}")]
+    [InlineData("")]
+    public async Task Reconcile_TimerPayloadShapes_AllAnsweredWithJson(string payload)
+    {
+        // functions-custom-handlers.md §3a: values may arrive double-encoded as JSON strings, ScheduleStatus may be null.
+        await using var bridge = await BridgeHarness.StartAsync(azurite);
+
+        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
+        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ReturnValue"]);
+    }
+
     private static DeliveryJournal JournalOf(BridgeHarness bridge) => bridge.Services.GetRequiredService<DeliveryJournal>();
 
     private static async Task<JsonNode> ReconcileAsync(BridgeHarness bridge)

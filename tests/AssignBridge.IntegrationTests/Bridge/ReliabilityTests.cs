@@ -1,0 +1,311 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.Journal;
+using Azure.Data.Tables;
+using KibanaSimulator;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace AssignBridge.IntegrationTests.Bridge;
+
+/// <summary>Faults, crashes and races: every delivery the bridge accepted ends applied exactly once, or dead with a reason.</summary>
+[Collection("azurite")]
+public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task TwoThousandDeliveriesWithRandomFaults_NoneLostNoneAppliedTwice()
+    {
+        const int deliveries = 2_000;
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Journal:RetryBaseSeconds"] = "1",
+            ["Journal:RetryMaxSeconds"] = "1",
+            ["Journal:MaxAttempts"] = "50",
+            ["Kibana:MaxRetries"] = "1",
+            ["Kibana:RetryBaseDelayMilliseconds"] = "5",
+            ["Reconcile:BatchSize"] = "2000",
+        });
+        for (var i = 0; i < deliveries; i++)
+        {
+            bridge.Kibana.State.SeedAlert("default", $"alert-{i}");
+        }
+
+        var random = new Random(20261125);
+        var faults = new[] { 500, 503, 429, 0 };
+        var statuses = new int[deliveries];
+        var timer = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, deliveries), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, token) =>
+        {
+            int fault;
+            lock (random)
+            {
+                fault = random.Next(5) == 0 ? faults[random.Next(faults.Length)] : -1;
+            }
+
+            if (fault == 0)
+            {
+                bridge.Kibana.State.Faults.DropNext(1);
+            }
+            else if (fault > 0)
+            {
+                bridge.Kibana.State.Faults.FailNext(1, fault, "boom", fault == 429 ? TimeSpan.FromMilliseconds(10) : null);
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/assignments", UriKind.Relative))
+            {
+                Content = JsonContent.Create(new { alertIds = new[] { $"alert-{i}" }, add = new[] { $"u_{i % 7}_0" } }),
+            };
+            request.Headers.Add("Idempotency-Key", $"delivery-{i}");
+            using var response = await bridge.Client.SendAsync(request, token);
+            statuses[i] = (int)response.StatusCode;
+        });
+
+        var rounds = 0;
+        var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
+        while ((await journal.ListAsync(DeliveryStatus.Retrying, "api", 1)).Count > 0 && rounds++ < 30)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            await ReconcileAsync(bridge.Client);
+        }
+
+        timer.Stop();
+        var applied = bridge.Kibana.State.Requests.Where(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal) && r.Status == 200).ToList();
+        output.WriteLine($"{deliveries} deliveries: {statuses.Count(s => s == 200)} applied at once, {statuses.Count(s => s == 202)} accepted for later, {rounds} reconcile rounds, {timer.Elapsed.TotalSeconds:0.0} s; {bridge.Kibana.State.Requests.Count} Kibana requests, {applied.Count} accepted by Kibana.");
+
+        Assert.All(statuses, s => Assert.True(s is 200 or 202, $"answered {s}"));
+        Assert.Equal(deliveries, applied.Count);
+        Assert.Equal(deliveries, applied.Select(r => r.Body).Distinct().Count());
+        for (var i = 0; i < deliveries; i++)
+        {
+            Assert.Equal([$"u_{i % 7}_0"], bridge.Kibana.State.GetAssignees("default", $"alert-{i}"));
+        }
+
+        Assert.Equal(deliveries, (await journal.ListAsync(DeliveryStatus.Applied, "api", deliveries + 1)).Count);
+    }
+
+    [Fact]
+    public async Task SameDeliveryTwentyTimesAtOnce_OneEffect()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/api/assignments", UriKind.Relative))
+            {
+                Content = JsonContent.Create(new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }),
+            };
+            request.Headers.Add("Idempotency-Key", "the-same-delivery");
+            using var response = await bridge.Client.SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        Assert.All(responses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Accepted, s.ToString()));
+        Assert.Single(bridge.Kibana.State.Requests, r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task KeyVaultSecretMissing_202ThenAppliedOnceTheSecretExists()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["KeyVault:KibanaApiKeySecretName"] = "key-created-later",
+            ["Journal:RetryBaseSeconds"] = "1",
+        });
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+
+        using var accepted = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Contains("key-created-later", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        bridge.Vault.SetSecret("key-created-later", BridgeHarness.KibanaKey);
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await ReconcileAsync(bridge.Client);
+
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+    }
+
+    [Fact]
+    public async Task KibanaTimesOut_202ThenApplied()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Kibana:AttemptTimeoutSeconds"] = "1",
+            ["Kibana:MaxRetries"] = "0",
+            ["Journal:RetryBaseSeconds"] = "1",
+        });
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.Faults.Latency = TimeSpan.FromSeconds(3);
+
+        using var accepted = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        Assert.Contains("timed out", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        bridge.Kibana.State.Faults.Latency = TimeSpan.Zero;
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        await ReconcileAsync(bridge.Client);
+
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+    }
+
+    [Fact]
+    public async Task ProcessKilledAfterJournalingBeforeKibana_NextProcessCompletesTheDelivery()
+    {
+        var kibana = new SimulatorOptions();
+        kibana.ApiKeys.Add("crash-test-key");
+        await using var simulator = await RunningSimulator.StartAsync(kibana);
+        simulator.State.SeedAlert("default", "alert-1");
+        simulator.State.Faults.Latency = TimeSpan.FromSeconds(60); // the first process will still be waiting on Kibana when it dies
+        var suffix = Guid.NewGuid().ToString("n")[..10];
+        var settings = new Dictionary<string, string>
+        {
+            ["Kibana:Url"] = simulator.BaseAddress.ToString(),
+            ["Kibana:ApiKey"] = "crash-test-key",
+            ["Kibana:MaxRetries"] = "0",
+            ["Kibana:AttemptTimeoutSeconds"] = "120",
+            ["Kibana:TotalTimeoutSeconds"] = "120",
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["People:TableName"] = "people" + suffix,
+            ["Journal:TableName"] = "journal" + suffix,
+            ["Journal:ManagedTableName"] = "managed" + suffix,
+            ["Journal:ClaimSeconds"] = "2",
+            ["Journal:InlineDeadlineSeconds"] = "120",
+            ["Reconcile:Enabled"] = "false",
+            ["Assignments:Tokens:0"] = "crash-token",
+        };
+
+        using (var first = await BridgeProcess.StartAsync(settings))
+        {
+            var post = first.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
+            var journal = azurite.CreateTableServiceClient().GetTableClient("journal" + suffix);
+            await WaitUntilAsync(async () => await CountAsync(journal) == 1);
+            await Task.Delay(500); // the call to Kibana is under way (held by the simulator's latency)
+            first.Kill();
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => post);
+        }
+
+        Assert.Null(simulator.State.GetAssignees("default", "alert-1"));
+        simulator.State.Faults.Latency = TimeSpan.Zero;
+        using var second = await BridgeProcess.StartAsync(settings);
+        await Task.Delay(TimeSpan.FromSeconds(2.1)); // the dead process's claim expires
+        var report = await ReconcileAsync(second.Client);
+
+        Assert.Equal(1, report["ReturnValue"]!["applied"]!.GetValue<int>());
+        Assert.Equal(["u_alice_0"], simulator.State.GetAssignees("default", "alert-1"));
+    }
+
+    private static async Task<int> CountAsync(TableClient table)
+    {
+        var count = 0;
+        try
+        {
+            await foreach (var row in table.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+            {
+                count++;
+            }
+        }
+        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+        {
+            return 0;
+        }
+
+        return count;
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<JsonNode> ReconcileAsync(HttpClient client)
+    {
+        using var content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>The bridge as its own OS process (the app's own assembly run by dotnet), so that it can really be killed.</summary>
+    private sealed class BridgeProcess : IDisposable
+    {
+        private readonly Process _process;
+
+        private BridgeProcess(Process process, HttpClient client)
+        {
+            _process = process;
+            Client = client;
+        }
+
+        public HttpClient Client { get; }
+
+        public static async Task<BridgeProcess> StartAsync(Dictionary<string, string> settings)
+        {
+            var port = FreePort();
+            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            start.ArgumentList.Add("exec");
+            start.ArgumentList.Add(typeof(AssignBridge.Hosting.AssignBridgeApp).Assembly.Location);
+            start.ArgumentList.Add($"--urls=http://127.0.0.1:{port}");
+            foreach (var (key, value) in settings)
+            {
+                start.ArgumentList.Add($"--{key}={value}");
+            }
+
+            var process = Process.Start(start)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(150) };
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings["Assignments:Tokens:0"]);
+            await WaitUntilAsync(async () =>
+            {
+                Assert.False(process.HasExited, "the bridge process exited at start-up");
+                try
+                {
+                    using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            });
+            return new BridgeProcess(process, client);
+        }
+
+        public void Kill()
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited)
+            {
+                Kill();
+            }
+
+            _process.Dispose();
+            Client.Dispose();
+        }
+
+        private static int FreePort()
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            return ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+    }
+}
