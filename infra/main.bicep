@@ -56,6 +56,9 @@ param peopleTableName string = 'people'
 @description('Journal table name.')
 param journalTableName string = 'journal'
 
+@description('Table of bridge-managed assignees per alert and the newest event per ticket.')
+param managedTableName string = 'managed'
+
 @description('Most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -132,6 +135,7 @@ module storage 'modules/storage.bicep' = {
     tableNames: [
       peopleTableName
       journalTableName
+      managedTableName
     ]
     deploymentContainerName: deploymentContainerName
   }
@@ -211,6 +215,7 @@ module appSettings 'modules/appsettings.bicep' = {
     kibanaApiKeySecretName: kibanaApiKeySecretName
     peopleTableName: peopleTableName
     journalTableName: journalTableName
+    managedTableName: managedTableName
     unmappedPolicy: unmappedPolicy
     reconcileSchedule: reconcileSchedule
     keyVaultReferences: union(empty(assignmentsToken) ? {} : { Assignments__Tokens__0: assignmentsTokenSecretName }, webhookReferences)

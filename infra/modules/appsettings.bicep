@@ -30,6 +30,9 @@ param peopleTableName string
 @description('Journal table name.')
 param journalTableName string
 
+@description('Managed-assignees table name.')
+param managedTableName string
+
 @description('What to do with people who have no mapping: Reject, SkipAndReport or DefaultUid.')
 param unmappedPolicy string
 
@@ -41,6 +44,13 @@ param keyVaultReferences object
 
 @description('Further plain settings (name to value).')
 param extraSettings object = {}
+
+// Chat commands (README "Slack slash command" and "Teams outgoing webhook"). Their secrets, Slack__SigningSecrets__0
+// and Teams__SecurityTokens__0 (…__1 while rotating), come through main.bicep's webhookSecrets as Key Vault references.
+@description('Plain chat-command settings (Commands__*, Slack__*, Teams__*: allowlists, deadlines), name to value.')
+param commandSettings object = {
+  Commands__RequireMappedCaller: 'true'
+}
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -58,6 +68,7 @@ var plain = {
   People__TableName: peopleTableName
   People__UnmappedPolicy: unmappedPolicy
   Journal__TableName: journalTableName
+  Journal__ManagedTableName: managedTableName
   Reconcile__Schedule: reconcileSchedule
 }
 
@@ -70,5 +81,5 @@ var references = toObject(
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
-  properties: union(plain, references, extraSettings)
+  properties: union(plain, commandSettings, references, extraSettings)
 }

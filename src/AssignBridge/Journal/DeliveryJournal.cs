@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using System.Security.Cryptography;
 using System.Text.Json;
 using AssignBridge.Assignments;
@@ -273,19 +274,6 @@ internal sealed class DeliveryJournal
         }
     }
 
-    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (RequestFailedException exception)
-        {
-            throw new JournalUnavailableException($"The journal could not be written (status {exception.Status}).", exception);
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
-        {
-            throw new JournalUnavailableException("The journal could not be reached.", exception);
-        }
-    }
+    private static Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The journal could not be used ({reason}).", inner));
 }

@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using System.Security.Cryptography;
 using System.Text;
 using AssignBridge.Assignments;
@@ -159,21 +160,8 @@ internal sealed class ManagedAssignees
         }
     }
 
-    private static async Task<T> GuardAsync<T>(Func<Task<T>> operation)
-    {
-        try
-        {
-            return await operation();
-        }
-        catch (RequestFailedException exception)
-        {
-            throw new JournalUnavailableException($"The managed-assignees table could not be used (status {exception.Status}).", exception);
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
-        {
-            throw new JournalUnavailableException("The managed-assignees table could not be reached.", exception);
-        }
-    }
+    private static Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner));
 
     private static async IAsyncEnumerable<T> Guard<T>(Func<AsyncPageable<T>> query)
         where T : notnull

@@ -5,8 +5,8 @@ internal static partial class Log
     [LoggerMessage(2001, LogLevel.Information, "A person in namespace {Namespace} has no mapping.")]
     public static partial void Unmapped(ILogger logger, string @namespace);
 
-    [LoggerMessage(2002, LogLevel.Error, "The people table could not be read for namespace {Namespace}: status {Status}, code {ErrorCode}.")]
-    public static partial void LookupFailed(ILogger logger, string @namespace, int status, string? errorCode);
+    [LoggerMessage(2002, LogLevel.Error, "The people table could not be read for namespace {Namespace}: {Reason}.")]
+    public static partial void LookupFailed(ILogger logger, string @namespace, string reason);
 
     [LoggerMessage(2101, LogLevel.Warning, "An admin request was refused: {Reason}.")]
     public static partial void AdminUnauthorized(ILogger logger, string reason);

@@ -224,7 +224,7 @@ internal static class PeopleAdminEndpoints
             return await next(invocation);
         }
         catch (Exception exception) when (exception is RequestFailedException or PeopleUnavailableException or Journal.JournalUnavailableException
-            || exception is AggregateException aggregate && aggregate.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
+            || exception is AggregateException aggregate && StorageGuard.IsUnreachable(aggregate))
         {
             Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
             context.Response.Headers.RetryAfter = "30";

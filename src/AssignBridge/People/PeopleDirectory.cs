@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -97,24 +98,12 @@ internal sealed class PeopleDirectory
     }
 
     /// <summary>Turns the ways storage fails into one exception that names no secret.</summary>
-    private async Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation)
-    {
-        try
+    private Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) =>
         {
-            return await operation();
-        }
-        catch (RequestFailedException exception)
-        {
-            Log.LookupFailed(_logger, ns, exception.Status, exception.ErrorCode);
-            throw new PeopleUnavailableException($"The people table could not be read (status {exception.Status}).", exception);
-        }
-        catch (AggregateException exception) when (exception.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException))
-        {
-            // Azure.Core gives up on unreachable storage with an AggregateException of each attempt's failure.
-            Log.LookupFailed(_logger, ns, 0, "unreachable");
-            throw new PeopleUnavailableException("The people table could not be reached.", exception);
-        }
-    }
+            Log.LookupFailed(_logger, ns, reason);
+            return new PeopleUnavailableException($"The people table could not be read ({reason}).", inner);
+        });
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
