@@ -1,4 +1,5 @@
 using AssignBridge.Assignments;
+using AssignBridge.Commands;
 using AssignBridge.Journal;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
@@ -19,6 +20,7 @@ internal static class AssignBridgeApp
         var app = builder.Build();
         app.UseAssignBridgeErrors();
         app.MapHosting();
+        app.MapCommands();
         app.MapAssignments();
         app.MapPeopleAdmin();
         app.MapReconcile();

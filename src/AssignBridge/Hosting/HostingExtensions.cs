@@ -1,5 +1,6 @@
 using System.Net;
 using AssignBridge.Assignments;
+using AssignBridge.Commands;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.People;
@@ -123,6 +124,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<ReconcileScheduler>();
         services.AddSingleton<HealthChecks>();
+        services.AddCommands();
         return services;
     }
 

@@ -1,0 +1,33 @@
+using AssignBridge.Commands.Slack;
+using AssignBridge.Commands.Teams;
+
+namespace AssignBridge.Commands;
+
+internal static class CommandsExtensions
+{
+    public static IServiceCollection AddCommands(this IServiceCollection services)
+    {
+        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CommandRunner>();
+
+        // The verifiers read their secrets from configuration (Key Vault references on Azure), never from options.
+        services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new TeamsSignatureVerifier(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<SlackFollowUp>();
+        services.AddHttpClient(SlackFollowUp.HttpClientName, http =>
+        {
+            http.Timeout = TimeSpan.FromSeconds(10);
+            http.DefaultRequestHeaders.UserAgent.ParseAdd("AssignBridge/1.0");
+        });
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapCommands(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(SlackEndpoints.Route, SlackEndpoints.PostAsync).WithName("PostSlackCommand");
+        app.MapPost(TeamsEndpoints.Route, TeamsEndpoints.PostAsync).WithName("PostTeamsCommand");
+        return app;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using AssignBridge.Hosting;
+using AssignBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace AssignBridge.Commands.Slack;
+
+/// <summary>A slash-command answer (or a message posted to response_url).</summary>
+internal sealed record SlackReply(
+    [property: JsonPropertyName("response_type")] string ResponseType,
+    [property: JsonPropertyName("text")] string Text)
+{
+    public const string Ephemeral = "ephemeral";
+    public const string InChannel = "in_channel";
+}
+
+internal static class SlackEndpoints
+{
+    public const string Route = "/api/commands/slack";
+    public const string Source = "slack";
+
+    private static readonly CommandSyntax Syntax = new("/assign-alert", "/unassign-alert");
+
+    /// <summary>
+    /// Verify the signature over the raw form body, parse the command, check who may use it, then journal and
+    /// apply it within <see cref="SlackOptions.AckSeconds"/> (Slack gives up after 3 s). When Kibana is slower the
+    /// answer is an ephemeral "working on it" and <see cref="SlackFollowUp"/> posts the outcome to response_url.
+    /// </summary>
+    internal static async Task<Results<JsonHttpResult<SlackReply>, Ok, ProblemHttpResult>> PostAsync(
+        HttpContext context,
+        SlackSignatureVerifier verifier,
+        CommandRunner runner,
+        SlackFollowUp followUp,
+        IOptions<SlackOptions> options,
+        ILogger<SlackFollowUp> logger,
+        CancellationToken cancellationToken)
+    {
+        var slack = options.Value;
+        var request = context.Request;
+        var body = await RequestBody.ReadAsync(request, slack.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            Log.BadRequest(logger, "body too large");
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
+
+        var check = verifier.Verify(request.Headers[SlackSignatureVerifier.TimestampHeader], request.Headers[SlackSignatureVerifier.SignatureHeader], body);
+        if (check != SignatureCheck.Valid)
+        {
+            // Slack's SSL check carries only the deprecated token and no signature; it asks for nothing, so it gets its 200.
+            if (IsSslCheck(Form(body)))
+            {
+                Log.SslCheck(logger);
+                return TypedResults.Ok();
+            }
+
+            Log.Unauthorized(logger, check.ToString());
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        }
+
+        if (!request.HasFormContentType)
+        {
+            Log.BadRequest(logger, "not form-encoded");
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Slack commands are application/x-www-form-urlencoded.");
+        }
+
+        var form = Form(body);
+        if (IsSslCheck(form))
+        {
+            Log.SslCheck(logger);
+            return TypedResults.Ok();
+        }
+
+        var team = Field(form, "team_id");
+        var channel = Field(form, "channel_id");
+        var user = Field(form, "user_id");
+        var command = Field(form, "command");
+        var text = Field(form, "text");
+        if (team.Length == 0 || user.Length == 0)
+        {
+            Log.BadRequest(logger, "team_id or user_id missing");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: "team_id and user_id are required.");
+        }
+
+        if (Denied(slack, team, channel, user) is { } denial)
+        {
+            Log.BadRequest(logger, "not on an allowlist");
+            return Reply(denial);
+        }
+
+        if (runner.Parser.CheckLength(text) is { } tooLong)
+        {
+            return Reply(tooLong);
+        }
+
+        var caller = new ChatPerson(SlackText.Person(team, user, slack.ScopesUsers), "you");
+        var verb = command.Contains("unassign", StringComparison.OrdinalIgnoreCase) ? CommandVerb.Unassign : CommandVerb.Assign;
+        var parse = runner.Parser.Parse(SlackText.Tokenize(text, team, slack.ScopesUsers), verb, caller);
+        if (parse.Command is not { } parsed)
+        {
+            AssignBridge.Commands.Log.NotUnderstood(logger, Source, parse.Problems.Count);
+            return Reply(string.Join("\n", parse.Problems) + "\n\n" + CommandRunner.Usage(Syntax));
+        }
+
+        if (parsed.Verb == CommandVerb.Help)
+        {
+            return Reply(CommandRunner.Usage(Syntax));
+        }
+
+        if (await runner.DenyCallerAsync(caller, cancellationToken) is { } refusal)
+        {
+            return Reply(refusal);
+        }
+
+        var deliveryId = DeliveryId(team, channel, user, Field(form, "trigger_id"), body);
+        var commandContext = new CommandContext(Source, deliveryId, caller, $"slack:{team}/{user}", Truncate($"{command} {text}", 256));
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), cancellationToken);
+        if (result is CommandPending pending)
+        {
+            var following = followUp.Start(pending, Field(form, "response_url"));
+            return Reply(following ? pending.Text + " I will post the result here." : pending.Text + " Check the alerts in Kibana in a few minutes.");
+        }
+
+        return TypedResults.Json(new SlackReply(slack.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, result.Text), CommandsJsonContext.Default.SlackReply);
+    }
+
+    /// <summary>
+    /// Slack sends no delivery id. trigger_id is unique per invocation, so a hash of it with the workspace, channel
+    /// and user names one command; without a trigger_id the signed request itself (body and timestamp) stands in.
+    /// </summary>
+    internal static string DeliveryId(string team, string channel, string user, string triggerId, byte[] body)
+    {
+        var material = triggerId.Length > 0 ? Encoding.UTF8.GetBytes($"{team}\n{channel}\n{user}\n{triggerId}") : body;
+        return "slack-" + Convert.ToHexStringLower(SHA256.HashData(material))[..32];
+    }
+
+    internal static string? Denied(SlackOptions options, string team, string channel, string user) =>
+        options.AllowedTeams.Length > 0 && !options.AllowedTeams.Contains(team, StringComparer.Ordinal)
+            ? "This Slack workspace may not use AssignBridge. An AssignBridge operator can add it to Slack:AllowedTeams."
+        : options.AllowedChannels.Length > 0 && !options.AllowedChannels.Contains(channel, StringComparer.Ordinal)
+            ? "Alerts cannot be assigned from this channel. Use one of the channels an AssignBridge operator listed in Slack:AllowedChannels."
+        : options.AllowedUsers.Length > 0 && !options.AllowedUsers.Contains(user, StringComparer.Ordinal)
+            ? "You are not on the list of people who may assign alerts from Slack. An AssignBridge operator can add you to Slack:AllowedUsers."
+        : null;
+
+    private static JsonHttpResult<SlackReply> Reply(string text) =>
+        TypedResults.Json(new SlackReply(SlackReply.Ephemeral, text), CommandsJsonContext.Default.SlackReply);
+
+    private static Dictionary<string, StringValues> Form(byte[] body) => QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+
+    private static bool IsSslCheck(Dictionary<string, StringValues> form) => Field(form, "ssl_check") == "1";
+
+    private static string Field(Dictionary<string, StringValues> form, string name) =>
+        form.TryGetValue(name, out var value) ? value.ToString() : string.Empty;
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}

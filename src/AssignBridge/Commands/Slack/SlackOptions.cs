@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Commands.Slack;
+
+/// <summary>
+/// The Slack slash command. The signing secrets live under <c>Slack:SigningSecrets</c> and are read by
+/// <see cref="SlackSignatureVerifier"/>, never bound here.
+/// </summary>
+internal sealed class SlackOptions
+{
+    public const string SectionName = "Slack";
+    public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";
+
+    /// <summary>Workspaces (team ids) allowed to use the command; empty allows every workspace that holds the signing secret.</summary>
+    public string[] AllowedTeams { get; set; } = [];
+
+    /// <summary>Channel ids the command may be used in; empty allows all.</summary>
+    public string[] AllowedChannels { get; set; } = [];
+
+    /// <summary>User ids allowed to use the command; empty allows all (mapped) users.</summary>
+    public string[] AllowedUsers { get; set; } = [];
+
+    /// <summary>
+    /// Map Slack users as <c>&lt;team id&gt;/&lt;user id&gt;</c> rather than the bare user id. On automatically when
+    /// more than one workspace is allowed (user ids are only unique within a workspace).
+    /// </summary>
+    public bool ScopeUsersByTeam { get; set; }
+
+    public bool ScopesUsers => ScopeUsersByTeam || AllowedTeams.Length > 1;
+
+    /// <summary>How long the first answer waits for Kibana; Slack gives up after 3 seconds.</summary>
+    [Range(0.5, 2.8)]
+    public double AckSeconds { get; set; } = 2.3;
+
+    /// <summary>How long the follow-up keeps trying before it tells the user the bridge carries on alone (Slack's response_url lasts 30 minutes).</summary>
+    [Range(0.1, 29)]
+    public double FollowUpMinutes { get; set; } = 25;
+
+    /// <summary>The bound of one attempt made by the follow-up.</summary>
+    [Range(1, 300)]
+    public int FollowUpAttemptSeconds { get; set; } = 30;
+
+    /// <summary>Post the final outcome in the channel for everyone (<c>in_channel</c>) rather than only to the caller.</summary>
+    public bool AnnounceInChannel { get; set; }
+
+    /// <summary>Where a response_url may point; anything else is not posted to. Empty means <c>https://hooks.slack.com/</c>.</summary>
+    public string[] ResponseUrlPrefixes { get; set; } = [];
+
+    public IEnumerable<string> EffectiveResponseUrlPrefixes => ResponseUrlPrefixes.Length == 0 ? [DefaultResponseUrlPrefix] : ResponseUrlPrefixes;
+
+    [Range(1_024, 1_024 * 1_024)]
+    public int MaxBodyBytes { get; set; } = 64 * 1_024;
+}

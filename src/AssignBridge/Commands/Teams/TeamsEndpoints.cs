@@ -1,0 +1,122 @@
+using System.Text.Json;
+using AssignBridge.Hosting;
+using AssignBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Commands.Teams;
+
+internal static class TeamsEndpoints
+{
+    public const string Route = "/api/commands/teams";
+    public const string Source = "teams";
+
+    /// <summary>
+    /// Verify the HMAC over the raw body, parse the activity and its command, check who may use it, then journal and
+    /// apply it within <see cref="TeamsOptions.DeadlineSeconds"/>. Teams takes one synchronous answer only, so a command
+    /// Kibana did not finish in time is answered "accepted, will apply" with its journal id; reconciliation applies it.
+    /// </summary>
+    internal static async Task<Results<JsonHttpResult<TeamsReply>, ProblemHttpResult>> PostAsync(
+        HttpContext context,
+        TeamsSignatureVerifier verifier,
+        CommandRunner runner,
+        IOptions<TeamsOptions> options,
+        ILogger<TeamsSignatureVerifier> logger,
+        CancellationToken cancellationToken)
+    {
+        var teams = options.Value;
+        var request = context.Request;
+        var body = await RequestBody.ReadAsync(request, teams.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            Log.BadRequest(logger, "body too large");
+            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+        }
+
+        var check = verifier.Verify(request.Headers.Authorization, body);
+        if (check != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, check.ToString());
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+        }
+
+        TeamsActivity? activity;
+        try
+        {
+            activity = JsonSerializer.Deserialize(body, CommandsJsonContext.Default.TeamsActivity);
+        }
+        catch (JsonException)
+        {
+            activity = null;
+        }
+
+        if (activity is null || string.IsNullOrWhiteSpace(activity.Id) || activity.From is null || TeamsText.Identity(activity.From) is not { } userId)
+        {
+            Log.BadRequest(logger, "not a message activity with id and sender");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: "Expected a message activity with id and from.");
+        }
+
+        if (!string.Equals(activity.Type, "message", StringComparison.OrdinalIgnoreCase))
+        {
+            return Reply(string.Empty);
+        }
+
+        var syntax = new CommandSyntax($"@{teams.WebhookName} assign", $"@{teams.WebhookName} unassign");
+        var team = activity.ChannelData?.Team?.Id ?? activity.ChannelData?.TeamsTeamId ?? string.Empty;
+        var channel = activity.ChannelData?.Channel?.Id ?? activity.ChannelData?.TeamsChannelId ?? string.Empty;
+        if (Denied(teams, team, channel, userId) is { } denial)
+        {
+            Log.BadRequest(logger, "not on an allowlist");
+            return Reply(denial);
+        }
+
+        var text = activity.Text ?? string.Empty;
+        if (runner.Parser.CheckLength(text) is { } tooLong)
+        {
+            return Reply(tooLong);
+        }
+
+        var caller = new ChatPerson(new People.PersonRef(TeamsText.Namespace, userId), "you");
+        var parse = runner.Parser.Parse(TeamsText.Tokenize(text, activity.Entities), CommandVerb.Assign, caller);
+        if (parse.Command is not { } parsed)
+        {
+            AssignBridge.Commands.Log.NotUnderstood(logger, Source, parse.Problems.Count);
+            return Reply(string.Join("\n\n", parse.Problems) + "\n\n" + CommandRunner.Usage(syntax));
+        }
+
+        if (parsed.Verb == CommandVerb.Help)
+        {
+            return Reply(CommandRunner.Usage(syntax));
+        }
+
+        if (await runner.DenyCallerAsync(caller, cancellationToken) is { } refusal)
+        {
+            return Reply(refusal);
+        }
+
+        // Teams sends the same activity id again for the same message, so the journal recognises a resend.
+        var deliveryId = activity.Id.Trim();
+        var commandContext = new CommandContext(Source, deliveryId, caller, $"teams:{userId}", Truncate(text, 256));
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), cancellationToken);
+        if (result is CommandPending)
+        {
+            Log.Pending(logger, deliveryId);
+            return Reply($"Accepted, will apply: Kibana did not finish in time. The command is recorded (journal id `{deliveryId}`) and the bridge keeps trying until it is applied; Teams takes no later reply, so check the alerts in Kibana in a few minutes.");
+        }
+
+        return Reply(result.Text);
+    }
+
+    internal static string? Denied(TeamsOptions options, string team, string channel, string user) =>
+        options.AllowedTeams.Length > 0 && !options.AllowedTeams.Contains(team, StringComparer.Ordinal)
+            ? "This team may not use AssignBridge. An AssignBridge operator can add it to Teams:AllowedTeams."
+        : options.AllowedChannels.Length > 0 && !options.AllowedChannels.Contains(channel, StringComparer.Ordinal)
+            ? "Alerts cannot be assigned from this channel. Use one of the channels an AssignBridge operator listed in Teams:AllowedChannels."
+        : options.AllowedUsers.Length > 0 && !options.AllowedUsers.Contains(user, StringComparer.Ordinal)
+            ? "You are not on the list of people who may assign alerts from Teams. An AssignBridge operator can add you to Teams:AllowedUsers."
+        : null;
+
+    private static JsonHttpResult<TeamsReply> Reply(string text) => TypedResults.Json(TeamsReply.Message(text), CommandsJsonContext.Default.TeamsReply);
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+}

@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Commands.Teams;
+
+/// <summary>
+/// The Teams outgoing webhook. The security tokens live under <c>Teams:SecurityTokens</c> and are read by
+/// <see cref="TeamsSignatureVerifier"/>, never bound here.
+/// </summary>
+internal sealed class TeamsOptions
+{
+    public const string SectionName = "Teams";
+
+    /// <summary>The outgoing webhook's name as people @mention it, for usage text.</summary>
+    [Required]
+    public string WebhookName { get; set; } = "AssignBridge";
+
+    /// <summary>Team ids (<c>channelData.team.id</c>) allowed; empty allows every team whose webhook holds a configured token.</summary>
+    public string[] AllowedTeams { get; set; } = [];
+
+    /// <summary>Channel ids (<c>channelData.channel.id</c>) allowed; empty allows all.</summary>
+    public string[] AllowedChannels { get; set; } = [];
+
+    /// <summary>Entra object ids (<c>from.aadObjectId</c>) allowed; empty allows all (mapped) users.</summary>
+    public string[] AllowedUsers { get; set; } = [];
+
+    /// <summary>How long the answer waits for Kibana; Teams gives up after about 5 seconds and takes no later reply.</summary>
+    [Range(0.5, 4.8)]
+    public double DeadlineSeconds { get; set; } = 4;
+
+    [Range(1_024, 4 * 1_024 * 1_024)]
+    public int MaxBodyBytes { get; set; } = 256 * 1_024;
+}
