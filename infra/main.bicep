@@ -33,6 +33,9 @@ param assignmentsToken string = ''
 @secure()
 param webhookSecrets object = {}
 
+@description('Optional: further plain app settings, name to value, e.g. {"Jira__AlertField": "customfield_10050", "Jira__ProjectSpaces__SOC": "soc"}. Not for secrets: use webhookSecrets.')
+param extraAppSettings object = {}
+
 @description('Optional: name of an existing Key Vault (RBAC authorization) in the resource group, used instead of a new one.')
 param existingKeyVaultName string = ''
 
@@ -219,6 +222,7 @@ module appSettings 'modules/appsettings.bicep' = {
     unmappedPolicy: unmappedPolicy
     reconcileSchedule: reconcileSchedule
     keyVaultReferences: union(empty(assignmentsToken) ? {} : { Assignments__Tokens__0: assignmentsTokenSecretName }, webhookReferences)
+    extraSettings: extraAppSettings
   }
   dependsOn: [
     roles

@@ -1,6 +1,7 @@
 using AssignBridge.Assignments;
 using AssignBridge.Commands;
 using AssignBridge.Journal;
+using AssignBridge.Sources;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
 
@@ -20,6 +21,7 @@ internal static class AssignBridgeApp
         var app = builder.Build();
         app.UseAssignBridgeErrors();
         app.MapHosting();
+        app.MapWebhooks();
         app.MapCommands();
         app.MapAssignments();
         app.MapPeopleAdmin();

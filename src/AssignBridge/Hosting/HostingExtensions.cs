@@ -6,6 +6,7 @@ using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
+using AssignBridge.Sources;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -124,6 +125,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<ReconcileScheduler>();
         services.AddSingleton<HealthChecks>();
+        services.AddWebhookSources();
         services.AddCommands();
         return services;
     }

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using AssignBridge.Hosting;
+using AssignBridge.Journal;
+using AssignBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Sources.Jira;
+
+internal static class JiraEndpoints
+{
+    public const string Route = "/api/webhooks/jira";
+    public const string Source = "jira";
+    public const string IdentifierHeader = "X-Atlassian-Webhook-Identifier";
+    public const string RetryHeader = "X-Atlassian-Webhook-Retry";
+
+    public static IEndpointRouteBuilder MapJiraWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, PostAsync).WithName("PostJiraWebhook");
+        return app;
+    }
+
+    /// <summary>
+    /// Read the bounded body, verify it (signature or Automation secret), parse it, and journal the assignment it holds.
+    /// Jira is answered 2xx whenever the delivery is journaled, whatever became of it, and for events it need not
+    /// send again (ignored, with the reason); 5xx only when the journal could not be written, so that Jira retries.
+    /// </summary>
+    internal static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> PostAsync(
+        HttpContext context,
+        JiraSignatureVerifier verifier,
+        JiraEventReader reader,
+        DeliveryIntake intake,
+        IOptions<JiraOptions> options,
+        ILogger<JiraEventReader> logger,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var limits = options.Value;
+        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            Log.BadRequest(logger, "body over Jira:MaxBodyBytes");
+            return WebhookResults.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes (Jira:MaxBodyBytes).");
+        }
+
+        var (check, via) = verifier.Verify(body, request.Headers[JiraSignatureVerifier.SignatureHeader], request.Headers[limits.AutomationSecretHeader], request.Headers.Authorization);
+        if (check != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, check.ToString(), via.ToString());
+            return WebhookResults.Unauthorized();
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            Log.BadRequest(logger, "not application/json");
+            return WebhookResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+        }
+
+        JiraWebhookPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, SourcesJsonContext.Default.JiraWebhookPayload);
+        }
+        catch (JsonException exception)
+        {
+            Log.BadRequest(logger, $"malformed JSON at {exception.Path} (line {exception.LineNumber})");
+            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a Jira delivery: JSON error at {exception.Path} (line {exception.LineNumber}).");
+        }
+
+        if (payload is null)
+        {
+            Log.BadRequest(logger, "body is null");
+            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a Jira delivery", "The body is JSON null.");
+        }
+
+        // The timestamp is inside the signed body: a captured delivery cannot be replayed later with a new one.
+        if (verifier.CheckFreshness(payload.Timestamp, TimeSpan.FromSeconds(limits.ReplayWindowSeconds)) != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via.ToString());
+            return WebhookResults.Unauthorized();
+        }
+
+        var identifier = request.Headers[IdentifierHeader].ToString();
+        if (identifier.Length > 200 || (identifier.Length > 0 && AlertIds.Problem(identifier) is not null))
+        {
+            Log.BadRequest(logger, $"{IdentifierHeader} is not a short single-line value");
+            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Bad delivery identifier", $"{IdentifierHeader} must be at most 200 characters on one line.");
+        }
+
+        switch (reader.Read(payload, body, identifier))
+        {
+            case JiraMalformed malformed:
+                Log.BadRequest(logger, malformed.Problem);
+                return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a usable Jira delivery", malformed.Problem);
+            case JiraIgnored ignored:
+                Log.Ignored(logger, ignored.Issue, ignored.Reason);
+                return WebhookResults.Ignored(ignored.Reason);
+            case JiraAssignment { Intent: var intent }:
+                var retry = request.Headers[RetryHeader].ToString();
+                Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count, retry.Length is > 0 and <= 10 ? retry : null);
+                var result = await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken);
+                return WebhookResults.FromIntake(context, result);
+            default:
+                throw new InvalidOperationException("Unknown Jira reading.");
+        }
+    }
+}

@@ -1,0 +1,370 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AssignBridge.Assignments;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Sources.Jira;
+
+/// <summary>What a Jira delivery amounts to.</summary>
+internal abstract record JiraReading;
+
+/// <summary>The body is not a usable Jira delivery: a 400 naming <see cref="Problem"/>.</summary>
+internal sealed record JiraMalformed(string Problem) : JiraReading;
+
+/// <summary>A well-formed delivery that asks for nothing (not an assignment change, no linked alerts): a 2xx saying why.</summary>
+internal sealed record JiraIgnored(string Reason, string? Issue) : JiraReading;
+
+internal sealed record JiraAssignment(AssignmentIntent Intent) : JiraReading;
+
+/// <summary>
+/// Turns a verified Jira delivery into an <see cref="AssignmentIntent"/>. The assignment is read from the changelog's
+/// assignee item (<c>field</c>, else <c>fieldId</c>), never from <c>issue_event_type_name</c>, which is unreliable
+/// (webhook-sources.md §1.3); Cloud people are account ids (namespace <c>jira</c>), Data Center people user names
+/// (namespace <c>jira-dc</c>), each with the email when Jira shows it. Which alerts and which space come from configuration.
+/// </summary>
+internal sealed class JiraEventReader
+{
+    public const string CloudNamespace = "jira";
+    public const string DataCenterNamespace = "jira-dc";
+
+    private const string IssueCreated = "jira:issue_created";
+    private const string IssueUpdated = "jira:issue_updated";
+
+    private readonly JiraOptions _options;
+    private readonly string _defaultSpace;
+    private readonly Regex? _pattern;
+    private readonly ILogger _logger;
+
+    public JiraEventReader(IOptions<JiraOptions> options, IOptions<KibanaOptions> kibana, ILogger<JiraEventReader> logger)
+    {
+        _options = options.Value;
+        _defaultSpace = string.IsNullOrWhiteSpace(_options.DefaultSpace) ? kibana.Value.DefaultSpace : _options.DefaultSpace.Trim();
+        _pattern = string.IsNullOrWhiteSpace(_options.AlertPattern) ? null
+            : new Regex(_options.AlertPattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+        _logger = logger;
+    }
+
+    public JiraReading Read(JiraWebhookPayload payload, ReadOnlySpan<byte> body, string? webhookIdentifier)
+    {
+        string? eventName = null;
+        if (payload.WebhookEvent.ValueKind == JsonValueKind.String)
+        {
+            eventName = payload.WebhookEvent.GetString();
+            if (string.IsNullOrWhiteSpace(eventName) || AlertIds.Problem(eventName) is not null || eventName.Length > 100)
+            {
+                return new JiraMalformed("webhookEvent must be a short, non-empty event name.");
+            }
+        }
+        else if (payload.WebhookEvent.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            return new JiraMalformed("webhookEvent must be a string.");
+        }
+
+        var issue = payload.Issue
+            ?? (payload.Key is not null || payload.Id is not null || payload.Fields is not null ? new JiraIssue(payload.Id, payload.Key, payload.Self, payload.Fields, null) : null);
+        if (eventName is not null and not (IssueCreated or IssueUpdated))
+        {
+            return new JiraIgnored($"event '{eventName}' is not an assignment change", issue?.Key);
+        }
+
+        if (issue is null)
+        {
+            return new JiraMalformed(eventName is null ? "This is not a Jira delivery: it has neither webhookEvent nor issue." : $"The {eventName} delivery has no issue.");
+        }
+
+        if (string.IsNullOrEmpty(issue.Id) || AlertIds.Problem(issue.Id) is not null || (issue.Key is { } key && AlertIds.Problem(key) is not null))
+        {
+            return new JiraMalformed("issue.id is missing, or issue.id or issue.key is not a short single-line value.");
+        }
+
+        var automation = eventName is null;
+        var fields = issue.Fields ?? [];
+        var assignee = User(fields, "assignee");
+        var changelog = payload.Changelog ?? issue.Changelog;
+        var (change, history) = AssigneeChange(changelog);
+        var cloud = IsCloud(payload, assignee, change, issue.Self);
+
+        PersonRef? add;
+        PersonRef? remove = null;
+        if (change is not null)
+        {
+            var from = cloud ? change.TmpFromAccountId ?? change.From : change.From;
+            var to = cloud ? change.TmpToAccountId ?? change.To : change.To;
+            if (from == to)
+            {
+                return new JiraIgnored("the assignee did not change", issue.Key);
+            }
+
+            add = to is null ? null : Person(cloud, to, assignee);
+            remove = from is null || eventName == IssueCreated ? null : new PersonRef(cloud ? CloudNamespace : DataCenterNamespace, from);
+        }
+        else if (eventName == IssueUpdated)
+        {
+            return new JiraIgnored("the changelog holds no assignee change", issue.Key);
+        }
+        else if (assignee is null)
+        {
+            return new JiraIgnored(automation
+                ? "the issue has no assignee and the body names no previous one (send the changelog, or use an admin webhook)"
+                : "the issue was created without an assignee", issue.Key);
+        }
+        else
+        {
+            add = Person(cloud, null, assignee);
+        }
+
+        if (add is null && remove is null)
+        {
+            return new JiraIgnored("no person to add or remove", issue.Key);
+        }
+
+        foreach (var person in new[] { add, remove })
+        {
+            if (person is not null && (AlertIds.Problem(person.Id) ?? (person.Email is { } email ? AlertIds.Problem(email) : null)) is { } problem)
+            {
+                return new JiraMalformed($"An assignee identity {problem}.");
+            }
+        }
+
+        var alertIds = new List<string>();
+        foreach (var id in AlertIdsOf(issue, fields))
+        {
+            if (AlertIds.Problem(id) is { } problem)
+            {
+                return new JiraMalformed($"An alert id on the issue {problem}.");
+            }
+
+            if (!alertIds.Contains(id, StringComparer.Ordinal))
+            {
+                alertIds.Add(id);
+            }
+        }
+
+        if (alertIds.Count == 0)
+        {
+            return new JiraIgnored("the issue links no alerts", issue.Key);
+        }
+
+        if (alertIds.Count > _options.MaxAlertIds)
+        {
+            return new JiraMalformed($"The issue links {alertIds.Count} alerts; at most {_options.MaxAlertIds} (Jira:MaxAlertIds) are accepted.");
+        }
+
+        var space = SpaceOf(issue, fields);
+        if (!KibanaSpaces.IsValid(space))
+        {
+            return new JiraMalformed($"The issue names the space '{Shorten(space)}', which is not a Kibana space id (lower-case letters, digits, '_' and '-').");
+        }
+
+        var host = Uri.TryCreate(issue.Self, UriKind.Absolute, out var self) ? self.Host : "jira";
+        var sequence = history?.Id ?? changelog?.Id;
+        var deliveryId = webhookIdentifier is { Length: > 0 } identifier ? $"{host}:{identifier}"
+            : sequence is not null ? $"{host}:{issue.Id}:{sequence}"
+            : $"{host}:{issue.Id}:{Convert.ToHexStringLower(SHA256.HashData(body))[..32]}";
+        var changedAt = payload.Timestamp is { } ms and >= 0 and <= 253_402_300_799_999 ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : ParseJiraTime(history?.Created) ?? ParseJiraTime(Text(fields, "updated"));
+        var ticket = new TicketRef($"jira:{issue.Id}", changedAt, long.TryParse(sequence, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null);
+        var requestedBy = payload.User is { } user && (user.AccountId ?? user.Name ?? user.Key) is { } actor ? $"jira:{actor}" : automation ? "jira-automation" : null;
+
+        return new JiraAssignment(new AssignmentIntent(
+            JiraEndpoints.Source,
+            deliveryId,
+            issue.Key,
+            [.. alertIds.Select(id => new AlertRef(space, id))],
+            add is null ? [] : [add],
+            remove is null ? [] : [remove],
+            requestedBy,
+            ticket));
+    }
+
+    /// <summary>The last assignee item of the changelog; for an issue's change history (Automation), of the newest history that has one.</summary>
+    private static (JiraChangeItem? Change, JiraHistory? History) AssigneeChange(JiraChangelog? changelog)
+    {
+        if (changelog?.Items?.LastOrDefault(i => i is not null && i.IsAssignee) is { } item)
+        {
+            return (item, null);
+        }
+
+        var history = changelog?.Histories?
+            .Where(h => h?.Items?.Any(i => i is not null && i.IsAssignee) == true)
+            .OrderBy(h => long.TryParse(h.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : 0)
+            .LastOrDefault();
+        return (history?.Items!.Last(i => i is not null && i.IsAssignee), history);
+    }
+
+    /// <summary>Cloud identifies people by accountId; Data Center by name/key with no accountId (webhook-sources.md §1.5).</summary>
+    private static bool IsCloud(JiraWebhookPayload payload, JiraUser? assignee, JiraChangeItem? change, string? self)
+    {
+        if (payload.User?.AccountId is not null || assignee?.AccountId is not null || change?.TmpToAccountId is not null || change?.TmpFromAccountId is not null)
+        {
+            return true;
+        }
+
+        var dataCenterUser = payload.User is { Name: not null } or { Key: not null } || assignee is { Name: not null } or { Key: not null };
+        return !dataCenterUser || (Uri.TryCreate(self, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".atlassian.net", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The new assignee. On Data Center the changelog's <c>to</c> may be the user key (<c>JIRAUSER10100</c>) or the name
+    /// (unconfirmed, webhook-sources.md §8), so the issue's assignee name is preferred when it is the same person.
+    /// </summary>
+    private static PersonRef? Person(bool cloud, string? changedTo, JiraUser? assignee)
+    {
+        var email = string.IsNullOrWhiteSpace(assignee?.EmailAddress) ? null : PersonRef.NormalizeEmail(assignee.EmailAddress);
+        if (cloud)
+        {
+            var id = changedTo ?? assignee?.AccountId;
+            return id is not null ? new PersonRef(CloudNamespace, id, changedTo is null || assignee?.AccountId == changedTo ? email : null)
+                : email is not null ? PersonRef.ForEmail(email) : null;
+        }
+
+        var same = assignee is not null && (changedTo is null || changedTo == assignee.Key || changedTo == assignee.Name);
+        var name = same ? assignee!.Name ?? assignee.Key : changedTo;
+        return name is not null ? new PersonRef(DataCenterNamespace, name, same ? email : null)
+            : same && email is not null ? PersonRef.ForEmail(email) : null;
+    }
+
+    private IEnumerable<string> AlertIdsOf(JiraIssue issue, Dictionary<string, JsonElement> fields)
+    {
+        if (!string.IsNullOrWhiteSpace(_options.AlertField) && fields.TryGetValue(_options.AlertField, out var field))
+        {
+            foreach (var text in Texts(field))
+            {
+                foreach (var id in AlertIds.Split(text))
+                {
+                    yield return id;
+                }
+            }
+        }
+
+        foreach (var label in Labels(fields, _options.AlertLabelPrefix))
+        {
+            yield return label;
+        }
+
+        if (_pattern is not null)
+        {
+            foreach (var text in Texts(fields.GetValueOrDefault("summary")).Concat(Texts(fields.GetValueOrDefault("description"))))
+            {
+                MatchCollection matches;
+                try
+                {
+                    matches = _pattern.Matches(text);
+                    _ = matches.Count; // evaluates every match now, inside the timeout's reach
+                }
+                catch (RegexMatchTimeoutException)
+                {
+                    Log.PatternTimeout(_logger, issue.Key);
+                    yield break;
+                }
+
+                foreach (Match match in matches)
+                {
+                    var group = match.Groups["id"] is { Success: true } named ? named : match.Groups.Count > 1 ? match.Groups[1] : match.Groups[0];
+                    if (group.Success && group.Length > 0)
+                    {
+                        yield return group.Value;
+                    }
+                }
+            }
+        }
+    }
+
+    private string SpaceOf(JiraIssue issue, Dictionary<string, JsonElement> fields)
+    {
+        if (Labels(fields, _options.SpaceLabelPrefix).FirstOrDefault() is { } labelled)
+        {
+            return labelled;
+        }
+
+        if (!string.IsNullOrWhiteSpace(_options.SpaceField) && fields.TryGetValue(_options.SpaceField, out var field)
+            && Texts(field).Select(t => t.Trim()).FirstOrDefault(t => t.Length > 0) is { } named)
+        {
+            return named;
+        }
+
+        var project = fields.TryGetValue("project", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String
+            ? k.GetString()
+            : issue.Key?.Split('-')[0];
+        return project is not null && _options.ProjectSpaces.TryGetValue(project, out var mapped) ? mapped.Trim() : _defaultSpace;
+    }
+
+    private static IEnumerable<string> Labels(Dictionary<string, JsonElement> fields, string? prefix)
+    {
+        if (string.IsNullOrEmpty(prefix) || !fields.TryGetValue("labels", out var labels) || labels.ValueKind != JsonValueKind.Array)
+        {
+            yield break;
+        }
+
+        foreach (var label in labels.EnumerateArray())
+        {
+            if (label.ValueKind == JsonValueKind.String && label.GetString() is { } text && text.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && text.Length > prefix.Length)
+            {
+                yield return text[prefix.Length..];
+            }
+        }
+    }
+
+    private static JiraUser? User(Dictionary<string, JsonElement> fields, string name) =>
+        fields.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Object
+            ? value.Deserialize(SourcesJsonContext.Default.JiraUser)
+            : null;
+
+    private static string? Text(Dictionary<string, JsonElement> fields, string name) =>
+        fields.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>The text of a field whatever its type: a string, a number, an array of them, an option (<c>value</c>) or an Atlassian document (<c>text</c> nodes).</summary>
+    private static IEnumerable<string> Texts(JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String:
+                yield return value.GetString()!;
+                break;
+            case JsonValueKind.Number:
+                yield return value.GetRawText();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in value.EnumerateArray())
+                {
+                    foreach (var text in Texts(item))
+                    {
+                        yield return text;
+                    }
+                }
+
+                break;
+            case JsonValueKind.Object:
+                foreach (var name in new[] { "value", "text", "content" })
+                {
+                    if (value.TryGetProperty(name, out var inner))
+                    {
+                        foreach (var text in Texts(inner))
+                        {
+                            yield return text;
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Jira writes <c>2019-02-15T22:18:01.749-0500</c>: an offset without a colon.</summary>
+    private static DateTimeOffset? ParseJiraTime(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var normalized = text.Length > 5 && text[^5] is '+' or '-' && text[^4..].All(char.IsAsciiDigit) ? $"{text[..^2]}:{text[^2..]}" : text;
+        return DateTimeOffset.TryParse(normalized, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+    }
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Sources.Jira;
+
+/// <summary>
+/// How <c>POST /api/webhooks/jira</c> links tickets to alerts and bounds deliveries. The secrets live under
+/// <c>Jira:Secrets</c> (admin-webhook HMAC) and <c>Jira:AutomationSecrets</c> (Automation's header) and are read by
+/// <see cref="JiraSignatureVerifier"/>, not bound here.
+/// </summary>
+internal sealed class JiraOptions
+{
+    public const string SectionName = "Jira";
+
+    [Range(1_024, 16 * 1_024 * 1_024)]
+    public int MaxBodyBytes { get; set; } = 4 * 1_024 * 1_024;
+
+    /// <summary>At most this many alerts per ticket; bounded so that one delivery always fits in a journal row.</summary>
+    [Range(1, 1_500)]
+    public int MaxAlertIds { get; set; } = 1_000;
+
+    /// <summary>How long a delivery waits for Kibana before it is answered (the bridge finishes it later).</summary>
+    [Range(1, 60)]
+    public int InlineDeadlineSeconds { get; set; } = 5;
+
+    /// <summary>A delivery whose signed <c>timestamp</c> is older than this is refused. Jira Cloud retries for up to about 2 hours.</summary>
+    [Range(60, 7 * 24 * 3_600)]
+    public int ReplayWindowSeconds { get; set; } = 6 * 3_600;
+
+    /// <summary>The header carrying Jira Automation's shared secret (mark it Hidden in the rule).</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9-]{1,100}$")]
+    public string AutomationSecretHeader { get; set; } = "X-Automation-Secret";
+
+    /// <summary>A field holding alert ids as text (any of space, comma, semicolon, pipe between them), e.g. <c>customfield_10030</c>.</summary>
+    public string? AlertField { get; set; }
+
+    /// <summary>Labels starting with this name an alert each (<c>kibana-alert:681c2a70…</c>). Empty turns labels off.</summary>
+    public string? AlertLabelPrefix { get; set; } = "kibana-alert:";
+
+    /// <summary>A regular expression over summary and description; group <c>id</c> (or group 1, or the match) is an alert id.</summary>
+    public string? AlertPattern { get; set; }
+
+    /// <summary>The space when nothing on the ticket or in <see cref="ProjectSpaces"/> names one; <c>Kibana:DefaultSpace</c> when unset.</summary>
+    public string? DefaultSpace { get; set; }
+
+    /// <summary>Project key to space, e.g. <c>Jira:ProjectSpaces:SOC=soc</c>.</summary>
+    public Dictionary<string, string> ProjectSpaces { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A field naming the space for one ticket; it wins over the project map.</summary>
+    public string? SpaceField { get; set; }
+
+    /// <summary>A label starting with this names the space for one ticket (<c>kibana-space:emea</c>); it wins over everything.</summary>
+    public string? SpaceLabelPrefix { get; set; } = "kibana-space:";
+}

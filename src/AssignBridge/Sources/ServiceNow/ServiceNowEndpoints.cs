@@ -1,0 +1,94 @@
+using System.Text.Json;
+using AssignBridge.Hosting;
+using AssignBridge.Journal;
+using AssignBridge.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Sources.ServiceNow;
+
+internal static class ServiceNowEndpoints
+{
+    public const string Route = "/api/webhooks/servicenow";
+    public const string Source = "servicenow";
+
+    public static IEndpointRouteBuilder MapServiceNowWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost(Route, PostAsync).WithName("PostServiceNowWebhook");
+        return app;
+    }
+
+    /// <summary>
+    /// Read the bounded body, verify it (HMAC or secret header), parse the contract, journal the assignment. 2xx whenever
+    /// journaled (the body says what happened) and for ignored records; 503 only when the journal could not be written.
+    /// </summary>
+    internal static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> PostAsync(
+        HttpContext context,
+        ServiceNowVerifier verifier,
+        ServiceNowEventReader reader,
+        DeliveryIntake intake,
+        IOptions<ServiceNowOptions> options,
+        ILogger<ServiceNowEventReader> logger,
+        CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var limits = options.Value;
+        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
+        if (body is null)
+        {
+            Log.BadRequest(logger, "body over ServiceNow:MaxBodyBytes");
+            return WebhookResults.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes (ServiceNow:MaxBodyBytes).");
+        }
+
+        var (check, via) = verifier.Verify(body, request.Headers[ServiceNowVerifier.SignatureHeader], request.Headers[ServiceNowVerifier.SecretHeader]);
+        if (check != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, check.ToString(), via.ToString());
+            return WebhookResults.Unauthorized();
+        }
+
+        if (!request.HasJsonContentType())
+        {
+            Log.BadRequest(logger, "not application/json");
+            return WebhookResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+        }
+
+        ServiceNowPayload? payload;
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, SourcesJsonContext.Default.ServiceNowPayload);
+        }
+        catch (JsonException exception)
+        {
+            Log.BadRequest(logger, $"malformed JSON at {exception.Path} (line {exception.LineNumber})");
+            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body does not follow the ServiceNow contract: JSON error at {exception.Path} (line {exception.LineNumber}).");
+        }
+
+        if (payload is null)
+        {
+            Log.BadRequest(logger, "body is null");
+            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a ServiceNow delivery", "The body is JSON null.");
+        }
+
+        if (verifier.CheckFreshness(ServiceNowVerifier.ParseTime(payload.SentAt) ?? ServiceNowVerifier.ParseTime(payload.SysUpdatedOn), TimeSpan.FromSeconds(limits.ReplayWindowSeconds)) != SignatureCheck.Valid)
+        {
+            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via.ToString());
+            return WebhookResults.Unauthorized();
+        }
+
+        switch (reader.Read(payload))
+        {
+            case ServiceNowMalformed malformed:
+                Log.BadRequest(logger, malformed.Problem);
+                return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a usable ServiceNow delivery", malformed.Problem);
+            case ServiceNowIgnored ignored:
+                Log.Ignored(logger, ignored.DeliveryId, ignored.Reason);
+                return WebhookResults.Ignored(ignored.Reason, ignored.DeliveryId);
+            case ServiceNowAssignment { Intent: var intent }:
+                Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count);
+                return WebhookResults.FromIntake(context, await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken));
+            default:
+                throw new InvalidOperationException("Unknown ServiceNow reading.");
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using AssignBridge.Assignments;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Sources.ServiceNow;
+
+internal abstract record ServiceNowReading;
+
+internal sealed record ServiceNowMalformed(string Problem) : ServiceNowReading;
+
+internal sealed record ServiceNowIgnored(string Reason, string? DeliveryId) : ServiceNowReading;
+
+internal sealed record ServiceNowAssignment(AssignmentIntent Intent) : ServiceNowReading;
+
+/// <summary>
+/// Turns a contract-version-1 delivery into an <see cref="AssignmentIntent"/>: delivery id <c>table:sys_id:sys_mod_count</c>,
+/// ticket <c>servicenow:table:sys_id</c> ordered by <c>sys_mod_count</c>, people in the <c>servicenow</c> namespace with
+/// their email as fallback, alerts from <c>alert_ids</c> and <c>correlation_id</c> (<c>{rule.id}:{alert.id}</c>).
+/// </summary>
+internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> options, IOptions<KibanaOptions> kibana)
+{
+    public const string Namespace = "servicenow";
+    public const int ContractVersion = 1;
+
+    private readonly ServiceNowOptions _options = options.Value;
+    private readonly string _defaultSpace = string.IsNullOrWhiteSpace(options.Value.DefaultSpace) ? kibana.Value.DefaultSpace : options.Value.DefaultSpace.Trim();
+
+    public ServiceNowReading Read(ServiceNowPayload payload)
+    {
+        if (payload.Version != ContractVersion)
+        {
+            return new ServiceNowMalformed(payload.Version is null
+                ? $"version is missing; this bridge reads contract version {ContractVersion}."
+                : $"Contract version {payload.Version} is not known; this bridge reads version {ContractVersion}.");
+        }
+
+        if (payload.Table is null || !TableName().IsMatch(payload.Table))
+        {
+            return new ServiceNowMalformed("table is missing or not a ServiceNow table name (e.g. incident, sn_si_incident).");
+        }
+
+        if (payload.SysId is null || !SysId().IsMatch(payload.SysId))
+        {
+            return new ServiceNowMalformed("sys_id is missing or not 32 hexadecimal characters.");
+        }
+
+        if (payload.SysModCount is not (>= 0 and var modCount))
+        {
+            return new ServiceNowMalformed("sys_mod_count is missing or negative.");
+        }
+
+        if (payload.Number is { } number && AlertIds.Problem(number) is not null)
+        {
+            return new ServiceNowMalformed("number is not a short single-line value.");
+        }
+
+        if (payload.AssignedTo.ValueKind == JsonValueKind.Undefined)
+        {
+            return new ServiceNowMalformed("assigned_to is missing (send null when the record is unassigned).");
+        }
+
+        var deliveryId = $"{payload.Table}:{payload.SysId.ToLowerInvariant()}:{modCount}";
+        if (!TryPerson(payload.AssignedTo, "assigned_to", out var current, out var problem)
+            || !TryPerson(payload.PreviousAssignedTo, "previous_assigned_to", out var previous, out problem))
+        {
+            return new ServiceNowMalformed(problem!);
+        }
+
+        var previousKnown = payload.PreviousAssignedTo.ValueKind != JsonValueKind.Undefined;
+        if (current is null && previous is null)
+        {
+            return new ServiceNowIgnored(previousKnown ? "nobody was or is assigned" : "unassigned, and previous_assigned_to was not sent", deliveryId);
+        }
+
+        if (previousKnown && current == previous)
+        {
+            return new ServiceNowIgnored("the assignee did not change", deliveryId);
+        }
+
+        var ids = new List<string>();
+        foreach (var id in (payload.AlertIds ?? []).Append(payload.CorrelationId is { } correlation && !string.IsNullOrWhiteSpace(correlation) ? AlertIds.FromCorrelationId(correlation) : null))
+        {
+            if (id is null)
+            {
+                continue;
+            }
+
+            if (AlertIds.Problem(id) is { } idProblem)
+            {
+                return new ServiceNowMalformed($"An alert id {idProblem}.");
+            }
+
+            if (!ids.Contains(id, StringComparer.Ordinal))
+            {
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count == 0)
+        {
+            return new ServiceNowIgnored("the record links no alerts (no alert_ids and no correlation_id)", deliveryId);
+        }
+
+        if (ids.Count > _options.MaxAlertIds)
+        {
+            return new ServiceNowMalformed($"The record links {ids.Count} alerts; at most {_options.MaxAlertIds} (ServiceNow:MaxAlertIds) are accepted.");
+        }
+
+        var space = string.IsNullOrWhiteSpace(payload.Space) ? _defaultSpace : payload.Space.Trim();
+        if (!KibanaSpaces.IsValid(space))
+        {
+            return new ServiceNowMalformed("space is not a Kibana space id (lower-case letters, digits, '_' and '-').");
+        }
+
+        var requestedBy = payload.UpdatedBy is { Length: > 0 and <= 200 } by && AlertIds.Problem(by) is null ? $"servicenow:{by}" : "servicenow";
+        return new ServiceNowAssignment(new AssignmentIntent(
+            ServiceNowEndpoints.Source,
+            deliveryId,
+            payload.Number ?? deliveryId,
+            [.. ids.Select(id => new AlertRef(space, id))],
+            current is null ? [] : [current],
+            previous is null ? [] : [previous],
+            requestedBy,
+            new TicketRef($"servicenow:{payload.Table}:{payload.SysId.ToLowerInvariant()}", ServiceNowVerifier.ParseTime(payload.SysUpdatedOn), modCount)));
+    }
+
+    private bool TryPerson(JsonElement element, string name, out PersonRef? person, out string? problem)
+    {
+        person = null;
+        problem = null;
+        if (element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return true;
+        }
+
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            problem = $"{name} must be an object (sys_id, user_name, email) or null.";
+            return false;
+        }
+
+        var user = element.Deserialize(SourcesJsonContext.Default.ServiceNowUser)!;
+        var id = Clean(_options.IdentityField == "sys_id" ? user.SysId : user.UserName) ?? Clean(user.SysId) ?? Clean(user.UserName);
+        var email = Clean(user.Email);
+        if (id is null && email is null)
+        {
+            return true; // ServiceNow sends empty strings for an empty reference: nobody.
+        }
+
+        if ((id is not null && AlertIds.Problem(id) is not null) || (email is not null && (AlertIds.Problem(email) is not null || !email.Contains('@', StringComparison.Ordinal))))
+        {
+            problem = $"{name} holds an id or email that is not a short single-line value.";
+            return false;
+        }
+
+        person = id is null ? PersonRef.ForEmail(email!) : new PersonRef(Namespace, id, email is null ? null : PersonRef.NormalizeEmail(email));
+        return true;
+    }
+
+    private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,79}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableName();
+
+    [GeneratedRegex("^[0-9a-fA-F]{32}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SysId();
+}

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Sources.ServiceNow;
+
+/// <summary>
+/// Limits and linking of <c>POST /api/webhooks/servicenow</c>. The secrets live under <c>ServiceNow:Secrets</c> and
+/// are read by <see cref="ServiceNowVerifier"/>, not bound here.
+/// </summary>
+internal sealed class ServiceNowOptions
+{
+    public const string SectionName = "ServiceNow";
+
+    [Range(1_024, 16 * 1_024 * 1_024)]
+    public int MaxBodyBytes { get; set; } = 256 * 1_024;
+
+    /// <summary>At most this many alerts per ticket; bounded so that one delivery always fits in a journal row.</summary>
+    [Range(1, 1_500)]
+    public int MaxAlertIds { get; set; } = 1_000;
+
+    [Range(1, 60)]
+    public int InlineDeadlineSeconds { get; set; } = 5;
+
+    /// <summary>A delivery whose <c>sent_at</c> (else <c>sys_updated_on</c>) is older than this is refused.</summary>
+    [Range(60, 7 * 24 * 3_600)]
+    public int ReplayWindowSeconds { get; set; } = 3_600;
+
+    /// <summary>Which user value is the id in the <c>servicenow</c> namespace of the mapping table: <c>user_name</c> or <c>sys_id</c>.</summary>
+    [Required]
+    [RegularExpression("^(user_name|sys_id)$", ErrorMessage = "ServiceNow:IdentityField must be user_name or sys_id.")]
+    public string IdentityField { get; set; } = "user_name";
+
+    /// <summary>The space when the delivery names none; <c>Kibana:DefaultSpace</c> when unset.</summary>
+    public string? DefaultSpace { get; set; }
+}

@@ -1,0 +1,30 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace AssignBridge.Sources.ServiceNow;
+
+/// <summary>
+/// The bridge's own contract for ServiceNow (ServiceNow has no standard webhook format; docs/servicenow.md), version 1.
+/// <c>assigned_to</c> must be present (null when unassigned); <c>previous_assigned_to</c> absent means "not known"
+/// (an async Business Rule or a Flow has no previous record), null means "nobody was assigned".
+/// </summary>
+internal sealed record ServiceNowPayload(
+    [property: JsonPropertyName("version")] int? Version,
+    [property: JsonPropertyName("table")] string? Table,
+    [property: JsonPropertyName("sys_id")] string? SysId,
+    [property: JsonPropertyName("number")] string? Number,
+    [property: JsonPropertyName("sys_mod_count"), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] long? SysModCount,
+    [property: JsonPropertyName("sys_updated_on")] string? SysUpdatedOn,
+    [property: JsonPropertyName("sent_at")] string? SentAt,
+    [property: JsonPropertyName("assigned_to")] JsonElement AssignedTo,
+    [property: JsonPropertyName("previous_assigned_to")] JsonElement PreviousAssignedTo,
+    [property: JsonPropertyName("correlation_id")] string? CorrelationId,
+    [property: JsonPropertyName("alert_ids")] IReadOnlyList<string>? AlertIds,
+    [property: JsonPropertyName("space")] string? Space,
+    [property: JsonPropertyName("updated_by")] string? UpdatedBy);
+
+/// <summary>A <c>sys_user</c> as the Business Rule sends it: any of its sys_id, user_name and email (empty strings count as absent).</summary>
+internal sealed record ServiceNowUser(
+    [property: JsonPropertyName("sys_id")] string? SysId,
+    [property: JsonPropertyName("user_name")] string? UserName,
+    [property: JsonPropertyName("email")] string? Email);

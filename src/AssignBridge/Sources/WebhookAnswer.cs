@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using AssignBridge.Assignments;
+using AssignBridge.Journal;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace AssignBridge.Sources;
+
+/// <summary>
+/// What a ticketing sender is told. Every journaled delivery gets a 2xx whatever became of it (the sender retrying
+/// cannot help; the body says what happened), and so does an event the bridge ignores, with the reason.
+/// </summary>
+internal sealed record WebhookAnswer(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("deliveryId")] string? DeliveryId = null,
+    [property: JsonPropertyName("reason")] string? Reason = null,
+    [property: JsonPropertyName("journalStatus")] string? JournalStatus = null,
+    [property: JsonPropertyName("attempts")] int? Attempts = null,
+    [property: JsonPropertyName("nextAttemptAt")] DateTimeOffset? NextAttemptAt = null,
+    [property: JsonPropertyName("spaces")] IReadOnlyList<SpaceOutcome>? Spaces = null,
+    [property: JsonPropertyName("people")] IReadOnlyList<ResolvedPerson>? People = null,
+    [property: JsonPropertyName("unresolved")] IReadOnlyList<UnresolvedPerson>? Unresolved = null,
+    [property: JsonPropertyName("notes")] IReadOnlyList<string>? Notes = null)
+{
+    public const string Ignored = "ignored";
+}
+
+/// <summary>The answers shared by the ticketing webhooks.</summary>
+internal static class WebhookResults
+{
+    public static Ok<WebhookAnswer> Ignored(string reason, string? deliveryId = null) =>
+        TypedResults.Ok(new WebhookAnswer(WebhookAnswer.Ignored, deliveryId, $"ignored: {reason}"));
+
+    public static ProblemHttpResult Unauthorized() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The request is not signed or carries no valid secret for this route.");
+
+    public static ProblemHttpResult Problem(int status, string title, string detail) =>
+        TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    /// <summary>2xx whenever the delivery is in the journal; 503 (retry) only when it could not be recorded.</summary>
+    public static Results<Ok<WebhookAnswer>, ProblemHttpResult> FromIntake(HttpContext context, IntakeResult result) => result switch
+    {
+        IntakeNotRecorded => NotRecorded(context),
+        IntakeRedelivered { SameBody: false } redelivered => TypedResults.Ok(new WebhookAnswer("duplicate", redelivered.DeliveryId,
+            "A different delivery with this id was already journaled; this one was not applied.", JournalEntry.StatusName(redelivered.Entry.Status), redelivered.Entry.Attempts)),
+        IntakeRedelivered redelivered => TypedResults.Ok(new WebhookAnswer("duplicate", redelivered.DeliveryId,
+            "Already received; nothing was done again.", JournalEntry.StatusName(redelivered.Entry.Status), redelivered.Entry.Attempts, redelivered.Entry.NextAttemptAt)),
+        IntakeAttempted attempted => TypedResults.Ok(Attempted(attempted)),
+        _ => throw new InvalidOperationException("Unknown intake result."),
+    };
+
+    private static WebhookAnswer Attempted(IntakeAttempted attempted)
+    {
+        var attempt = attempted.Attempt;
+        var outcome = attempt.Outcome;
+        var status = attempt.Status switch
+        {
+            DeliveryStatus.Applied => outcome?.Status == AssignmentStatus.NothingToApply ? "nothing-to-apply" : "applied",
+            DeliveryStatus.Retrying or DeliveryStatus.Pending => "accepted",
+            DeliveryStatus.Rejected => "rejected",
+            _ => "dead",
+        };
+        var reason = attempt.Status switch
+        {
+            DeliveryStatus.Retrying or DeliveryStatus.Pending => "Journaled; the bridge will apply it when Kibana answers.",
+            DeliveryStatus.Rejected when outcome?.Status == AssignmentStatus.Unmapped =>
+                $"People are not mapped to Kibana users: {string.Join("; ", outcome.Unresolved.Select(u => $"{u.Person} ({u.Role}): {u.Reason}"))}.",
+            DeliveryStatus.Rejected or DeliveryStatus.Dead => attempt.Error ?? outcome?.Error?.Message,
+            _ => null,
+        };
+        return new WebhookAnswer(status, attempted.DeliveryId, reason, JournalEntry.StatusName(attempt.Status), attempted.Entry.Attempts + 1,
+            attempt.NextAttemptAt is { } next && attempt.Status == DeliveryStatus.Retrying ? next : null,
+            outcome?.Spaces, outcome?.People, outcome?.Unresolved, outcome?.Notes);
+    }
+
+    private static ProblemHttpResult NotRecorded(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = 30.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not record the delivery",
+            detail: "The journal could not be written, so nothing was done. Send the same delivery again later.");
+    }
+}
