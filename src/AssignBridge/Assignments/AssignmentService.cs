@@ -1,3 +1,4 @@
+using AssignBridge.Audit;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.People;
@@ -14,7 +15,9 @@ namespace AssignBridge.Assignments;
 internal sealed class AssignmentService(
     PeopleDirectory people,
     KibanaClient kibana,
+    KibanaBatcher batcher,
     ManagedAssignees managed,
+    AuditLog audit,
     IOptions<KibanaOptions> kibanaOptions,
     IOptions<PeopleOptions> peopleOptions,
     IOptions<JournalOptions> journalOptions,
@@ -180,15 +183,17 @@ internal sealed class AssignmentService(
             tally.Requests++;
             try
             {
-                var response = await kibana.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, cancellationToken);
+                var response = await batcher.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent.Ticket?.Key, cancellationToken);
                 Kibana.Log.Applied(logger, operation.Space, operation.AlertIds.Count, operation.Add.Count, operation.Remove.Count, response.Total, response.Updated, response.VersionConflicts);
                 tally.Add(response);
                 await managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken);
+                await audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken);
             }
             catch (KibanaRequestException exception)
             {
                 Kibana.Log.Failed(logger, operation.Space, operation.AlertIds.Count, exception.StatusCode, exception.IsRetryable, exception.KibanaMessage);
                 error = tally.Error = new KibanaFailure(exception.StatusCode, exception.KibanaMessage, exception.IsRetryable, exception.RetryAfter);
+                await audit.RecordFailedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, exception, cancellationToken);
             }
             catch (SecretUnavailableException exception)
             {

@@ -1,9 +1,10 @@
 using AssignBridge.Assignments;
+using AssignBridge.Audit;
 using AssignBridge.Commands;
 using AssignBridge.Journal;
-using AssignBridge.Sources;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
+using AssignBridge.Sources;
 
 namespace AssignBridge.Hosting;
 
@@ -22,11 +23,12 @@ internal static class AssignBridgeApp
         app.UseAssignBridgeErrors();
         app.MapHosting();
         app.MapWebhooks();
-        app.MapCommands();
         app.MapAssignments();
+        app.MapCommands();
         app.MapPeopleAdmin();
         app.MapReconcile();
         app.MapJournalAdmin();
+        app.MapAudit();
         return app;
     }
 }

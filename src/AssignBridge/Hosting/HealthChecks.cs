@@ -13,13 +13,15 @@ internal sealed record DependencyHealth(
 
 internal sealed record HealthReport(
     [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("checks")] IReadOnlyDictionary<string, DependencyHealth> Checks);
+    [property: JsonPropertyName("checks")] IReadOnlyDictionary<string, DependencyHealth> Checks,
+    [property: JsonPropertyName("ready")] bool Ready = false,
+    [property: JsonPropertyName("verdict")] string? Verdict = null);
 
 /// <summary>
 /// The state of each dependency, checked in parallel with a short bound. The answer is always 200 (the process
 /// is alive); <c>status</c> says "healthy" or "degraded". Details name causes, never secrets.
 /// </summary>
-internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider keys, KibanaClient kibana)
+internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider keys, KibanaClient kibana, Telemetry.KibanaAccessCheck access)
 {
     public const string Ok = "ok";
     public const string Failing = "failing";
@@ -38,7 +40,13 @@ internal sealed class HealthChecks(PeopleDirectory people, KibanaApiKeyProvider 
             ["keyVault"] = await keyVault,
             ["kibana"] = await kibanaCheck,
         };
-        return new HealthReport(checks.Values.All(c => c.Status == Ok) ? "healthy" : "degraded", checks);
+        if (access.Enabled && await access.CurrentAsync(timeout.Token) is var verdict) // the start-up check: may the key assign alerts at all?
+        {
+            checks["kibanaAccess"] = new DependencyHealth(verdict.Status, verdict.LatencyMs, verdict.Detail);
+        }
+
+        var (ready, why) = Telemetry.Readiness.Judge(checks);
+        return new HealthReport(checks.Values.All(c => c.Status != Failing) ? "healthy" : "degraded", checks, ready, why);
     }
 
     private Task<string> TableAsync(CancellationToken cancellationToken) => people.ProbeAsync(cancellationToken);

@@ -1,5 +1,6 @@
 using System.Net;
 using AssignBridge.Assignments;
+using AssignBridge.Audit;
 using AssignBridge.Commands;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
@@ -7,6 +8,7 @@ using AssignBridge.People;
 using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
 using AssignBridge.Sources;
+using AssignBridge.Telemetry;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -115,8 +117,10 @@ internal static class HostingExtensions
                 pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.AttemptTimeoutSeconds));
             });
         kibanaHttp.AddHttpMessageHandler<KibanaAuthHandler>();
+        kibanaHttp.AddHttpMessageHandler<KibanaTelemetryHandler>(); // innermost: one span and one sample per request sent
 
         services.AddSingleton<BearerTokenVerifier>();
+        services.AddSingleton<KibanaBatcher>();
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<ManagedAssignees>();
@@ -127,6 +131,8 @@ internal static class HostingExtensions
         services.AddSingleton<HealthChecks>();
         services.AddWebhookSources();
         services.AddCommands();
+        services.AddAudit();
+        services.AddAssignBridgeTelemetry(configuration);
         return services;
     }
 

@@ -1,4 +1,5 @@
 using AssignBridge.Assignments;
+using AssignBridge.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Journal;
@@ -24,6 +25,7 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
 {
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
     {
+        using var telemetry = AssignBridgeTelemetry.Delivery(logger, intent, "intake"); // span + DeliveryId/Source logging scope
         JournalEntry entry;
         bool created;
         try

@@ -42,6 +42,7 @@ internal sealed class DeliveryJournal
     /// </summary>
     public async Task<(JournalEntry Entry, bool Created)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
+        using var span = Telemetry.AssignBridgeTelemetry.Step("journal.record");
         var json = JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent);
         var hash = Hash(json);
         var now = _time.GetUtcNow();
@@ -95,6 +96,7 @@ internal sealed class DeliveryJournal
     /// <summary>Writes the result of an attempt. False when another instance changed the row meanwhile.</summary>
     public async Task<bool> CompleteAsync(JournalEntry claimed, DeliveryStatus status, string? error, DateTimeOffset? nextAttemptAt, CancellationToken cancellationToken = default)
     {
+        using var span = Telemetry.AssignBridgeTelemetry.Step("journal.complete");
         var now = _time.GetUtcNow();
         var entity = new TableEntity(PartitionKey(claimed.Source), RowKeys.Encode(claimed.DeliveryId))
         {

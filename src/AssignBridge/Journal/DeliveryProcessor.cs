@@ -1,5 +1,6 @@
 using AssignBridge.Assignments;
 using AssignBridge.People;
+using AssignBridge.Telemetry;
 
 namespace AssignBridge.Journal;
 
@@ -16,6 +17,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
 {
     public async Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken)
     {
+        using var telemetry = AssignBridgeTelemetry.Delivery(logger, claimed.Intent, "attempt"); // span + DeliveryId/Source logging scope
         AssignmentOutcome? outcome = null;
         string? error;
         bool retryable;
@@ -49,6 +51,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
         // Recorded even when the caller gave up waiting: the result must not be lost with the request.
         var written = await journal.CompleteAsync(claimed, status, error, next, CancellationToken.None);
         Log.Attempted(logger, claimed.Source, claimed.DeliveryId, claimed.Attempts + 1, JournalEntry.StatusName(status), written);
+        AssignBridgeTelemetry.Attempted(claimed, status, outcome);
         return new AttemptResult(status, outcome, error, next);
     }
 }

@@ -30,6 +30,13 @@ internal sealed class KibanaOptions
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
+    /// <summary>
+    /// How long the first of several concurrent changes with the same space and assignees waits for others to share
+    /// its request (<see cref="KibanaBatcher"/>); 0 waits not at all (changes still share while a request is in flight).
+    /// </summary>
+    [Range(0, 1_000)]
+    public int CoalesceMilliseconds { get; set; } = 2;
+
     [Range(1, 60_000)]
     public int RetryBaseDelayMilliseconds { get; set; } = 250;
 }

@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(3004, LogLevel.Warning, "Kibana {Space}: request for {Ids} alerts failed with status {Status} (retryable {Retryable}): {KibanaMessage}")]
     public static partial void Failed(ILogger logger, string space, int ids, int status, bool retryable, string kibanaMessage);
+
+    [LoggerMessage(3005, LogLevel.Debug, "Kibana {Space}: {Changes} concurrent changes with the same assignees coalesced into {Requests} request(s) for {Ids} alerts.")]
+    public static partial void Coalesced(ILogger logger, string space, int changes, int requests, int ids);
 }

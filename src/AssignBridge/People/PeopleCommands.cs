@@ -15,12 +15,12 @@ namespace AssignBridge.People;
 /// </summary>
 internal static class PeopleCommands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] == "people";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "people" or Audit.AuditCommands.Name;
 
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null, Func<IServiceProvider>? services = null)
     {
         var console = new CommandConsole(output ?? Console.Out, error ?? Console.Error, services ?? BuildServices);
-        var root = new RootCommand("AssignBridge administration") { BuildPeopleCommand(console) };
+        var root = new RootCommand("AssignBridge administration") { BuildPeopleCommand(console), Audit.AuditCommands.Build(console) };
         var parsed = root.Parse(args);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Output, Error = console.Error });
     }

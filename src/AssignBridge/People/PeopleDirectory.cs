@@ -36,6 +36,7 @@ internal sealed class PeopleDirectory
     /// <exception cref="PeopleUnavailableException">The table could not be read.</exception>
     public async Task<PersonResolution> ResolveAsync(PersonRef person, bool allowDefault, CancellationToken cancellationToken = default)
     {
+        using var span = Telemetry.AssignBridgeTelemetry.Step("people.resolve");
         if (person.IsUid)
         {
             return PersonResolution.Resolved(person, person.Id, ResolvedVia.Uid);
@@ -107,7 +108,9 @@ internal sealed class PeopleDirectory
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
-        if (_cache.TryGet((ns, id), out var cached))
+        var hit = _cache.TryGet((ns, id), out var cached);
+        Telemetry.AssignBridgeTelemetry.CacheLookup("people", hit);
+        if (hit)
         {
             return cached;
         }

@@ -38,6 +38,7 @@ internal sealed class ReconcileService(
     DeliveryProcessor processor,
     ManagedAssignees managed,
     KibanaClient kibana,
+    Audit.AuditLog audit,
     IOptions<ReconcileOptions> options,
     IOptions<KibanaOptions> kibanaOptions,
     TimeProvider time,
@@ -89,6 +90,8 @@ internal sealed class ReconcileService(
             {
                 drift = await CheckDriftAsync(budget.Token);
             }
+
+            await audit.PurgeExpiredAsync(budget.Token); // audit retention, a bounded batch per run; never throws
         }
         finally
         {
@@ -100,6 +103,7 @@ internal sealed class ReconcileService(
             counts.GetValueOrDefault(DeliveryStatus.Rejected), counts.GetValueOrDefault(DeliveryStatus.Dead), taken,
             (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
         Log.Ran(logger, report.Due, report.Attempted, report.Applied, report.Retrying, report.Rejected, report.Dead, report.DurationMs);
+        Telemetry.AssignBridgeTelemetry.Reconciled(report);
         return report;
     }
 

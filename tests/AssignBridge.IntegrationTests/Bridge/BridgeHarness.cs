@@ -49,6 +49,9 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The audit table of this bridge (created by the bridge on first use).</summary>
+    public TableClient AuditTable { get; private init; } = null!;
+
     public IServiceProvider Services => _app.Services;
 
     public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null)
@@ -74,7 +77,9 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["People:TableName"] = table,
             ["Journal:TableName"] = "journal" + table["people".Length..],
             ["Journal:ManagedTableName"] = "managed" + table["people".Length..],
+            ["Audit:TableName"] = "audit" + table["people".Length..],
             ["Reconcile:Enabled"] = "false", // tests run reconciliation through POST /Reconcile
+            ["Telemetry:StartupCheck"] = "false", // its probe would show among the requests tests count; StartupCheckTests turn it on
             ["Assignments:Tokens:0"] = Token,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
@@ -98,7 +103,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         var journal = tables.GetTableClient(all["Journal:TableName"]);
         var managed = tables.GetTableClient(all["Journal:ManagedTableName"]);
         await people.CreateIfNotExistsAsync();
-        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address)) { _managed = managed };
+        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address)) { _managed = managed, AuditTable = tables.GetTableClient(all["Audit:TableName"]) };
     }
 
     public async Task MapAsync(string ns, string externalId, string uid)
@@ -114,6 +119,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         await People.DeleteAsync();
         await JournalTable.DeleteAsync();
         await _managed.DeleteAsync();
+        await AuditTable.DeleteAsync();
         await Kibana.DisposeAsync();
         await Vault.DisposeAsync();
     }

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using AssignBridge.Assignments;
+using AssignBridge.Hosting;
+using AssignBridge.Journal;
+using AssignBridge.Kibana;
+using AssignBridge.Notifications;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Audit;
+
+/// <summary>The audit table could not be used. Writing it again later may help.</summary>
+internal sealed class AuditUnavailableException(string message, Exception innerException) : Exception(message, innerException);
+
+/// <summary>
+/// The audit trail Kibana does not keep: every Kibana assignees request the bridge made for a delivery, with its
+/// cause and Kibana's answer. One partition per alert (a hash of space and id) and one per ticket or reference, so
+/// both questions ("who assigned this alert?", "what did this ticket do?") are one partition query; row keys sort
+/// newest first. Rows older than <see cref="AuditOptions.RetentionDays"/> are deleted by reconciliation.
+/// </summary>
+internal sealed class AuditLog
+{
+    /// <summary>Alert ids kept on a ticket's row (a property holds at most 32K characters); per-alert rows hold every alert.</summary>
+    public const int MaxAlertIdsKept = 200;
+
+    private const int MaxMessageLength = 1_000;
+    private readonly TableClient _table;
+    private readonly AuditOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AuditLog> _logger;
+    private readonly AssignmentNotifier? _notifier;
+    private volatile bool _tableExists;
+
+    public AuditLog(TableServiceClient tables, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger, AssignmentNotifier? notifier = null)
+    {
+        _notifier = notifier;
+        _options = options.Value;
+        _table = tables.GetTableClient(_options.TableName);
+        _time = time;
+        _logger = logger;
+    }
+
+    public TableClient Table => _table;
+
+    /// <summary>Records a request Kibana applied. Throws when the table cannot be written, so the delivery is tried again (the request is idempotent) and nothing applied goes unrecorded.</summary>
+    /// <exception cref="JournalUnavailableException">The audit table could not be written.</exception>
+    public async Task RecordAppliedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, UpdateByQueryResponse response, CancellationToken cancellationToken = default)
+    {
+        var answer = new KibanaAnswer(200, response.Total, response.Updated, response.VersionConflicts, response.Noops, response.Failures?.Count ?? 0, null);
+        try
+        {
+            await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Applied, answer, cancellationToken);
+        }
+        catch (AuditUnavailableException exception)
+        {
+            throw new JournalUnavailableException(exception.Message, exception);
+        }
+
+        if (response.Updated > 0)
+        {
+            _notifier?.Enqueue(new AssignedNotice(space, alertIds, added, intent));
+        }
+    }
+
+    /// <summary>Records a request Kibana refused or never answered. Best effort: the journal holds the failure in any case.</summary>
+    public async Task RecordFailedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, KibanaRequestException failure, CancellationToken cancellationToken = default)
+    {
+        var answer = new KibanaAnswer(failure.StatusCode, null, null, null, null, null, Truncate(failure.KibanaMessage, MaxMessageLength));
+        try
+        {
+            await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Failed, answer, cancellationToken);
+        }
+        catch (AuditUnavailableException exception)
+        {
+            Log.FailureNotAudited(_logger, space, exception.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.FailureNotAudited(_logger, space, "the attempt ran out of time");
+        }
+    }
+
+    /// <summary>What the bridge did to one alert, newest first.</summary>
+    /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
+    public Task<IReadOnlyList<AuditRecord>> ForAlertAsync(string space, string alertId, int top, CancellationToken cancellationToken = default) =>
+        QueryAsync(AlertPartition(space, alertId), top, cancellationToken);
+
+    /// <summary>What one ticket (its key, such as <c>jira:10002</c>, or its reference, such as <c>SOC-1234</c>) caused, newest first.</summary>
+    /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
+    public Task<IReadOnlyList<AuditRecord>> ForTicketAsync(string ticket, int top, CancellationToken cancellationToken = default) =>
+        QueryAsync(TicketPartition(ticket), top, cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <see cref="AuditOptions.PurgeBatchSize"/> rows older than the retention; the rest go in later runs.
+    /// Never throws for storage or for running out of time: retention is housekeeping, not part of a delivery.
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
+    {
+        var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays);
+        var deleted = 0;
+        try
+        {
+            await EnsureTableAsync(cancellationToken);
+            var filter = TableClient.CreateQueryFilter($"At lt {cutoff}");
+            var expired = new List<TableEntity>();
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(_options.PurgeBatchSize, 1_000), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                expired.Add(row);
+                if (expired.Count >= _options.PurgeBatchSize)
+                {
+                    break;
+                }
+            }
+
+            foreach (var partition in expired.GroupBy(r => r.PartitionKey, StringComparer.Ordinal))
+            {
+                foreach (var batch in partition.Chunk(100))
+                {
+                    await _table.SubmitTransactionAsync(batch.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                    deleted += batch.Length;
+                }
+            }
+        }
+        catch (RequestFailedException exception)
+        {
+            Log.PurgeFailed(_logger, $"status {exception.Status}");
+        }
+        catch (AggregateException exception) when (StorageGuard.IsUnreachable(exception))
+        {
+            Log.PurgeFailed(_logger, "unreachable");
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            Log.PurgeFailed(_logger, "ran out of time; the rest goes in the next run");
+        }
+
+        if (deleted > 0)
+        {
+            Log.Purged(_logger, deleted, _options.RetentionDays);
+        }
+
+        return deleted;
+    }
+
+    internal static string AlertPartition(string space, string alertId) => "alert|" + Hash($"{space}\n{alertId}");
+
+    internal static string TicketPartition(string ticket) => "ticket|" + Hash(ticket);
+
+    /// <summary>Newest first: the row key starts with the time counted down from the end of time.</summary>
+    internal static string RowKey(DateTimeOffset at, string unique) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + unique;
+
+    private async Task WriteAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, string result, KibanaAnswer answer, CancellationToken cancellationToken)
+    {
+        var at = _time.GetUtcNow();
+        var unique = Guid.NewGuid().ToString("n");
+        await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            var tickets = new[] { intent.Ticket?.Key, intent.Reference }.OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            var kept = alertIds.Take(MaxAlertIdsKept).ToList();
+            foreach (var ticket in tickets)
+            {
+                await _table.UpsertEntityAsync(Row(TicketPartition(ticket), kept), TableUpdateMode.Replace, cancellationToken);
+            }
+
+            await Parallel.ForEachAsync(alertIds.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alertId, token) =>
+                await _table.UpsertEntityAsync(Row(AlertPartition(space, alertId), [alertId]), TableUpdateMode.Replace, token));
+            return true;
+        });
+
+        TableEntity Row(string partition, IReadOnlyList<string> alerts) => new(partition, RowKey(at, unique))
+        {
+            ["At"] = at,
+            ["Result"] = result,
+            ["Space"] = space,
+            ["Alerts"] = Json(alerts),
+            ["AlertCount"] = alertIds.Count,
+            ["Added"] = Json(added),
+            ["Removed"] = Json(removed),
+            ["Source"] = intent.Source,
+            ["DeliveryId"] = intent.DeliveryId,
+            ["Ticket"] = intent.Ticket?.Key,
+            ["Reference"] = intent.Reference,
+            ["RequestedBy"] = intent.RequestedBy,
+            ["KibanaStatus"] = answer.Status,
+            ["Total"] = answer.Total,
+            ["Updated"] = answer.Updated,
+            ["VersionConflicts"] = answer.VersionConflicts,
+            ["Noops"] = answer.Noops,
+            ["Failures"] = answer.Failures,
+            ["KibanaMessage"] = answer.Message,
+        };
+    }
+
+    private async Task<IReadOnlyList<AuditRecord>> QueryAsync(string partition, int top, CancellationToken cancellationToken)
+    {
+        return await GuardAsync(async () =>
+        {
+            var records = new List<AuditRecord>();
+            try
+            {
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+                await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top, 1_000), cancellationToken: cancellationToken))
+                {
+                    records.Add(Read(row));
+                    if (records.Count >= top)
+                    {
+                        break;
+                    }
+                }
+            }
+            catch (RequestFailedException exception) when (exception.Status == 404)
+            {
+                // No table yet: nothing was ever recorded.
+            }
+
+            return records;
+        });
+    }
+
+    private static AuditRecord Read(TableEntity row) => new(
+        row.GetDateTimeOffset("At") ?? row.Timestamp ?? DateTimeOffset.MinValue,
+        row.GetString("Result") ?? AuditRecord.Applied,
+        row.GetString("Space") ?? "",
+        List(row.GetString("Alerts")),
+        row.GetInt32("AlertCount") ?? 0,
+        List(row.GetString("Added")),
+        List(row.GetString("Removed")),
+        row.GetString("Source") ?? "",
+        row.GetString("DeliveryId") ?? "",
+        row.GetString("Ticket"),
+        row.GetString("Reference"),
+        row.GetString("RequestedBy"),
+        new KibanaAnswer(row.GetInt32("KibanaStatus") ?? 0, row.GetInt64("Total"), row.GetInt64("Updated"), row.GetInt64("VersionConflicts"),
+            row.GetInt64("Noops"), row.GetInt32("Failures"), row.GetString("KibanaMessage")));
+
+    private static string Json(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, AuditJsonContext.Default.IReadOnlyListString);
+
+    private static IReadOnlyList<string> List(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, AuditJsonContext.Default.IReadOnlyListString) ?? [];
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (!_tableExists)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            _tableExists = true;
+        }
+    }
+
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner));
+}

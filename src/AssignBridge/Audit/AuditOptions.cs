@@ -1,0 +1,19 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace AssignBridge.Audit;
+
+internal sealed class AuditOptions
+{
+    public const string SectionName = "Audit";
+
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Audit:TableName must be a legal Azure table name.")]
+    public string TableName { get; set; } = "audit";
+
+    /// <summary>Audit rows older than this are deleted by reconciliation, at most <see cref="PurgeBatchSize"/> per run.</summary>
+    [Range(1, 3_650)]
+    public int RetentionDays { get; set; } = 90;
+
+    [Range(1, 100_000)]
+    public int PurgeBatchSize { get; set; } = 1_000;
+}

@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Kibana;
+
+/// <summary>
+/// Sends assignee changes to Kibana, coalescing concurrent changes that share a space and the same add and remove
+/// sets into one request over the union of their alert ids. A bulk reassignment in Jira fires one webhook per issue,
+/// all with the same new and previous assignee: without this each would cost one update-by-query in Kibana.
+/// </summary>
+/// <remarks>
+/// <para>Per set (space, add, remove) at most one request is in flight. The first change waits at most
+/// <see cref="KibanaOptions.CoalesceMilliseconds"/> for company; changes that arrive while a request is in flight
+/// go together in the next one, so an idle bridge adds no more than that wait and a busy one sends fewer, larger
+/// requests. Changes carrying the same order key (a ticket) are sent in the order they were handed in: a later
+/// one waits until the earlier one has been answered.</para>
+/// <para>Each caller gets its own answer: Kibana's figures when its change went alone; when it shared a request that
+/// found and updated every alert, its own alert count as total and updated; otherwise the shared request's figures.
+/// A failure of the shared request is every member's failure, so each delivery records it and is retried on its own.</para>
+/// </remarks>
+internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions> options, TimeProvider time, ILogger<KibanaBatcher> logger)
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task> _lastByOrderKey = new(StringComparer.Ordinal);
+
+    /// <summary>Adds and removes assignees on alerts of one space, possibly in a request shared with other callers.</summary>
+    /// <param name="orderKey">Changes with the same key (for example a ticket) reach Kibana in call order; null when order does not matter.</param>
+    /// <exception cref="ArgumentException">The change breaks one of Kibana's own rules.</exception>
+    /// <exception cref="KibanaRequestException">Kibana refused the (shared) request or could not be reached.</exception>
+    public async Task<UpdateByQueryResponse> SetAssigneesAsync(
+        string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove,
+        string? orderKey = null, CancellationToken cancellationToken = default)
+    {
+        // One caller's bad change must fail that caller alone, never the request it would have shared.
+        if (!KibanaSpaces.IsValid(space))
+        {
+            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
+        }
+
+        var problems = AssigneesRequestValidator.Validate(alertIds, add, remove);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"The assignees request breaks Kibana's rules: {string.Join("; ", problems)}", nameof(alertIds));
+        }
+
+        if (orderKey is null)
+        {
+            return await EnqueueAsync(space, alertIds, add, remove, cancellationToken);
+        }
+
+        var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task? previous;
+        lock (_lock)
+        {
+            previous = _lastByOrderKey.GetValueOrDefault(orderKey);
+            _lastByOrderKey[orderKey] = turn.Task;
+        }
+
+        try
+        {
+            if (previous is not null)
+            {
+                await previous.WaitAsync(cancellationToken);
+            }
+
+            return await EnqueueAsync(space, alertIds, add, remove, cancellationToken);
+        }
+        finally
+        {
+            turn.SetResult();
+            lock (_lock)
+            {
+                if (_lastByOrderKey.TryGetValue(orderKey, out var last) && last == turn.Task)
+                {
+                    _lastByOrderKey.Remove(orderKey);
+                }
+            }
+        }
+    }
+
+    private async Task<UpdateByQueryResponse> EnqueueAsync(
+        string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken cancellationToken)
+    {
+        var key = Key(space, add, remove);
+        var member = new Member(alertIds);
+        bool start;
+        lock (_lock)
+        {
+            if (!_lanes.TryGetValue(key, out var lane))
+            {
+                _lanes[key] = lane = new Lane(space, add, remove);
+            }
+
+            (lane.Gathering ??= []).Add(member);
+            start = !lane.Running;
+            lane.Running = true;
+            if (start)
+            {
+                _ = RunAsync(key, lane);
+            }
+        }
+
+        // The shared request goes on without a caller that stops waiting: the others still need it.
+        return await member.Answer.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunAsync(string key, Lane lane)
+    {
+        var window = options.Value.CoalesceMilliseconds;
+        if (window > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(window), time);
+        }
+
+        while (true)
+        {
+            List<Member> batch;
+            lock (_lock)
+            {
+                if (lane.Gathering is not { Count: > 0 } gathering)
+                {
+                    lane.Running = false;
+                    _lanes.Remove(key);
+                    return;
+                }
+
+                batch = gathering;
+                lane.Gathering = null;
+            }
+
+            // Whoever arrives while this request is in flight has waited long enough: no second window.
+            await SendAsync(lane, batch);
+        }
+    }
+
+    private async Task SendAsync(Lane lane, List<Member> batch)
+    {
+        var ids = batch.SelectMany(m => m.AlertIds).Distinct(StringComparer.Ordinal).ToList();
+        long total = 0, updated = 0, conflicts = 0, noops = 0;
+        var timedOut = false;
+        var failures = new List<System.Text.Json.JsonElement>();
+        var requests = 0;
+        try
+        {
+            foreach (var chunk in ids.Chunk(options.Value.MaxIdsPerRequest))
+            {
+                requests++;
+                var response = await kibana.SetAssigneesAsync(lane.Space, chunk, lane.Add, lane.Remove, CancellationToken.None);
+                total += response.Total;
+                updated += response.Updated;
+                conflicts += response.VersionConflicts;
+                noops += response.Noops;
+                timedOut |= response.TimedOut;
+                failures.AddRange(response.Failures ?? []);
+            }
+        }
+        catch (Exception exception) when (exception is KibanaRequestException or ArgumentException or OperationCanceledException)
+        {
+            foreach (var member in batch)
+            {
+                member.Answer.TrySetException(exception);
+            }
+
+            return;
+        }
+
+        if (batch.Count > 1)
+        {
+            Log.Coalesced(logger, lane.Space, batch.Count, requests, ids.Count);
+        }
+
+        var shared = new UpdateByQueryResponse
+        {
+            Total = total, Updated = updated, VersionConflicts = conflicts, Noops = noops, TimedOut = timedOut, Failures = failures,
+        };
+        var clean = total == ids.Count && updated == total && conflicts == 0 && failures.Count == 0 && !timedOut;
+        foreach (var member in batch)
+        {
+            var own = member.AlertIds.Distinct(StringComparer.Ordinal).Count();
+            member.Answer.TrySetResult(batch.Count == 1 || !clean ? shared : shared with { Total = own, Updated = own, Noops = 0 });
+        }
+    }
+
+    private static string Key(string space, IReadOnlyList<string> add, IReadOnlyList<string> remove) =>
+        string.Join('\u001e', space, Set(add), Set(remove));
+
+    private static string Set(IReadOnlyList<string> uids) => string.Join('\u001f', uids.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    private sealed class Lane(string space, IReadOnlyList<string> add, IReadOnlyList<string> remove)
+    {
+        public string Space { get; } = space;
+
+        public IReadOnlyList<string> Add { get; } = add;
+
+        public IReadOnlyList<string> Remove { get; } = remove;
+
+        public List<Member>? Gathering { get; set; }
+
+        public bool Running { get; set; }
+    }
+
+    private sealed class Member(IReadOnlyList<string> alertIds)
+    {
+        public IReadOnlyList<string> AlertIds { get; } = alertIds;
+
+        public TaskCompletionSource<UpdateByQueryResponse> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

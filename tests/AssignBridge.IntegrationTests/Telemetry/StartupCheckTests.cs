@@ -1,0 +1,157 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using AssignBridge.IntegrationTests.Bridge;
+using AssignBridge.IntegrationTests.Infrastructure;
+using KibanaSimulator;
+
+namespace AssignBridge.IntegrationTests.Telemetry;
+
+/// <summary>
+/// The start-up check (a harmless assignees request after Kestrel listens) and the readiness verdict of /api/health,
+/// against the Kibana simulator: a read-only key gets 403 from the assignees route, an unknown key 401.
+/// </summary>
+[Collection("azurite")]
+public sealed class StartupCheckTests(AzuriteFixture azurite)
+{
+    private static readonly Dictionary<string, string> s_on = new() { ["Telemetry:StartupCheck"] = "true" };
+
+    [Fact]
+    public async Task StartupCheck_KeyMayAssign_ReadyAndNothingChangedInKibana()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_on);
+        bridge.Kibana.State.SeedAlert("default", "alert-1", "u_bob_0");
+
+        var health = await SettledHealthAsync(bridge);
+
+        Assert.Equal("ok", health["checks"]!["kibanaAccess"]!["status"]!.GetValue<string>());
+        Assert.True(health["ready"]!.GetValue<bool>());
+        Assert.Equal("healthy", health["status"]!.GetValue<string>());
+        Assert.Equal(["u_bob_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+        var probe = Assert.Single(bridge.Kibana.State.Requests, r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal));
+        Assert.Contains("assignbridge-probe-nonexistent", probe.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartupCheck_ReadOnlyKey_403VerdictNamesThePrivilegeAndNotReady()
+    {
+        var kibana = new SimulatorOptions();
+        kibana.ApiKeys.Add("another-key-with-alerts-all");
+        kibana.ReadOnlyApiKeys.Add(BridgeHarness.KibanaKey);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_on, kibana);
+
+        var health = await SettledHealthAsync(bridge);
+
+        var access = health["checks"]!["kibanaAccess"]!;
+        Assert.Equal("failing", access["status"]!.GetValue<string>());
+        Assert.Contains("may not assign alerts in space 'default' (403)", access["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("[alerts-all]", access["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("ok", health["checks"]!["kibana"]!["status"]!.GetValue<string>()); // /api/status accepts a read-only key: only the probe tells
+        Assert.False(health["ready"]!.GetValue<bool>());
+        Assert.Contains("may not assign alerts", health["verdict"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(bridge.Logs.Lines, line => line.StartsWith("Error", StringComparison.Ordinal) && line.Contains("[6002] Start-up check: assignments in space default will fail. Kibana answered 403", StringComparison.Ordinal));
+        Assert.DoesNotContain(BridgeHarness.KibanaKey, health.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartupCheck_UnknownKey_401VerdictSaysTheKeyIsWrong()
+    {
+        var kibana = new SimulatorOptions();
+        kibana.ApiKeys.Add("the-key-kibana-knows");
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_on, kibana);
+
+        var health = await SettledHealthAsync(bridge);
+
+        var access = health["checks"]!["kibanaAccess"]!;
+        Assert.Equal("failing", access["status"]!.GetValue<string>());
+        Assert.Contains("Kibana refused the API key (401)", access["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(health["ready"]!.GetValue<bool>());
+        Assert.Contains(bridge.Logs.Lines, line => line.Contains("[6002]", StringComparison.Ordinal) && line.Contains("401", StringComparison.Ordinal));
+        Assert.DoesNotContain(BridgeHarness.KibanaKey, string.Join('\n', bridge.Logs.Lines), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("kibana", "Kibana does not answer")]
+    [InlineData("keyVault", "the Kibana API key cannot be read")]
+    [InlineData("table", "Table Storage cannot be used")]
+    public async Task Health_DependencyDown_AnswersNotReadyNamingTheCause(string dependency, string cause)
+    {
+        var settings = new Dictionary<string, string>(s_on) { ["Kibana:MaxRetries"] = "0" };
+        switch (dependency)
+        {
+            case "kibana":
+                settings["Kibana:Url"] = "http://127.0.0.1:9/";
+                break;
+            case "keyVault":
+                settings["KeyVault:KibanaApiKeySecretName"] = "not-there";
+                break;
+            default:
+                settings["Storage:ConnectionString"] = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:9/devstoreaccount1;";
+                break;
+        }
+
+        await using var bridge = await BridgeHarness.StartAsync(azurite, settings);
+
+        var health = await HealthAsync(bridge);
+
+        Assert.Equal("degraded", health["status"]!.GetValue<string>());
+        Assert.Equal("failing", health["checks"]![dependency]!["status"]!.GetValue<string>());
+        Assert.True(health["checks"]![dependency]!["latencyMs"]!.GetValue<long>() >= 0);
+        Assert.False(health["ready"]!.GetValue<bool>());
+        Assert.Contains(cause, health["verdict"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6", health.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Root_KibanaUnreachable_AnswersAtOnceWhileTheCheckWaits()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>(s_on) { ["Kibana:Url"] = "http://127.0.0.1:9/" });
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var root = await bridge.Client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"GET / took {started.Elapsed}");
+    }
+
+    [Theory]
+    [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/")]
+    [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")]
+    public async Task Exporter_Configured_RootAndAssignmentsStillAnswerAtOnce(string setting, string value)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { [setting] = value, ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "500" });
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+
+        using var root = await bridge.Client.GetAsync(new Uri("/", UriKind.Relative));
+        using var assigned = await bridge.Client.PostAsync(new Uri("/api/assignments", UriKind.Relative),
+            new StringContent("""{"alertIds":["alert-1"],"add":["uid:u_alice_0"]}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"start and two requests took {started.Elapsed}");
+    }
+
+    internal static async Task<JsonObject> HealthAsync(BridgeHarness bridge)
+    {
+        using var client = new HttpClient { BaseAddress = bridge.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        using var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+    }
+
+    /// <summary>The health answer once the background start-up check has a verdict.</summary>
+    private static async Task<JsonObject> SettledHealthAsync(BridgeHarness bridge)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            var health = await HealthAsync(bridge);
+            if (health["checks"]!["kibanaAccess"]!["status"]!.GetValue<string>() != "pending" || DateTime.UtcNow > deadline)
+            {
+                return health;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
