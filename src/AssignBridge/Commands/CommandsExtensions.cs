@@ -20,7 +20,7 @@ internal static class CommandsExtensions
         {
             http.Timeout = TimeSpan.FromSeconds(10);
             http.DefaultRequestHeaders.UserAgent.ParseAdd("AssignBridge/1.0");
-        });
+        }).RemoveAllLoggers(); // the default handlers would log the response_url, which grants posting to the channel
         return services;
     }
 
