@@ -33,13 +33,14 @@ internal sealed class AuditLog
     private readonly TimeProvider _time;
     private readonly ILogger<AuditLog> _logger;
     private readonly AssignmentNotifier? _notifier;
-    private volatile bool _tableExists;
+    private readonly LazyTable _lazy;
 
     public AuditLog(TableServiceClient tables, IOptions<AuditOptions> options, TimeProvider time, ILogger<AuditLog> logger, AssignmentNotifier? notifier = null)
     {
         _notifier = notifier;
         _options = options.Value;
         _table = tables.GetTableClient(_options.TableName);
+        _lazy = new LazyTable(_table);
         _time = time;
         _logger = logger;
     }
@@ -251,15 +252,8 @@ internal sealed class AuditLog
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableExists)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _tableExists = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
-        StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner));
+        StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner), _lazy);
 }

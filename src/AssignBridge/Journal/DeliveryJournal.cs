@@ -25,12 +25,13 @@ internal sealed class DeliveryJournal
     private readonly TableClient _table;
     private readonly JournalOptions _options;
     private readonly TimeProvider _time;
-    private volatile bool _tableExists;
+    private readonly LazyTable _lazy;
 
     public DeliveryJournal(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
     {
         _options = options.Value;
         _table = tables.GetTableClient(_options.TableName);
+        _lazy = new LazyTable(_table);
         _time = time;
     }
 
@@ -267,15 +268,8 @@ internal sealed class DeliveryJournal
             entity.ETag);
     }
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableExists)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _tableExists = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
-    private static Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
-        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The journal could not be used ({reason}).", inner));
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The journal could not be used ({reason}).", inner), _lazy);
 }

@@ -24,11 +24,12 @@ internal sealed class ManagedAssignees
     private const string TicketPrefix = "ticket|";
     private readonly TableClient _table;
     private readonly TimeProvider _time;
-    private volatile bool _tableExists;
+    private readonly LazyTable _lazy;
 
     public ManagedAssignees(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
     {
         _table = tables.GetTableClient(options.Value.ManagedTableName);
+        _lazy = new LazyTable(_table);
         _time = time;
     }
 
@@ -65,7 +66,11 @@ internal sealed class ManagedAssignees
                 .Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
             foreach (var batch in actions.Chunk(100))
             {
-                await GuardAsync(() => _table.SubmitTransactionAsync(batch, token));
+                await GuardAsync(async () =>
+                {
+                    await _lazy.EnsureAsync(token); // again after storage lost the table (the guard retries once)
+                    return await _table.SubmitTransactionAsync(batch, token);
+                });
             }
         });
 
@@ -86,7 +91,11 @@ internal sealed class ManagedAssignees
     public async Task<bool> IsSupersededAsync(TicketRef ticket, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);
-        var stored = await GuardAsync(() => _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken));
+        var stored = await GuardAsync(async () =>
+        {
+            await _lazy.EnsureAsync(cancellationToken);
+            return await _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken);
+        });
         return stored.HasValue && IsOlder(ticket, stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"));
     }
 
@@ -102,7 +111,11 @@ internal sealed class ManagedAssignees
         var row = new TableEntity(partition, "last") { ["Ticket"] = ticket.Key, ["Sequence"] = ticket.Sequence, ["ChangedAt"] = ticket.ChangedAt };
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var stored = await GuardAsync(() => _table.GetEntityIfExistsAsync<TableEntity>(partition, "last", cancellationToken: cancellationToken));
+            var stored = await GuardAsync(async () =>
+            {
+                await _lazy.EnsureAsync(cancellationToken);
+                return await _table.GetEntityIfExistsAsync<TableEntity>(partition, "last", cancellationToken: cancellationToken);
+            });
             try
             {
                 if (!stored.HasValue)
@@ -151,19 +164,16 @@ internal sealed class ManagedAssignees
     private static string TicketPartition(string key) =>
         TicketPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    private async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {
-        if (!_tableExists)
-        {
-            await GuardAsync(() => _table.CreateIfNotExistsAsync(cancellationToken));
-            _tableExists = true;
-        }
-    }
+        await _lazy.EnsureAsync(cancellationToken);
+        return true;
+    });
 
-    private static Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
-        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner));
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner), _lazy);
 
-    private static async IAsyncEnumerable<T> Guard<T>(Func<AsyncPageable<T>> query)
+    private async IAsyncEnumerable<T> Guard<T>(Func<AsyncPageable<T>> query)
         where T : notnull
     {
         var enumerator = query().GetAsyncEnumerator();

@@ -20,12 +20,13 @@ internal sealed class PeopleDirectory
     private readonly PeopleOptions _options;
     private readonly ExpiringCache<(string Namespace, string Id), string?> _cache;
     private readonly ILogger<PeopleDirectory> _logger;
-    private volatile bool _tableExists;
+    private readonly LazyTable _lazy;
 
     public PeopleDirectory(TableServiceClient tables, IOptions<PeopleOptions> options, TimeProvider time, ILogger<PeopleDirectory> logger)
     {
         _options = options.Value;
         _table = tables.GetTableClient(_options.TableName);
+        _lazy = new LazyTable(_table);
         _cache = new(_options.CacheSize, time);
         _logger = logger;
     }
@@ -89,14 +90,7 @@ internal sealed class PeopleDirectory
     public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
 
     // Created on first use rather than at start-up: the host waits for the app to listen, and a failed attempt is tried again next time.
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableExists)
-        {
-            await _table.CreateIfNotExistsAsync(cancellationToken);
-            _tableExists = true;
-        }
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     /// <summary>Turns the ways storage fails into one exception that names no secret.</summary>
     private Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation) =>
@@ -104,7 +98,7 @@ internal sealed class PeopleDirectory
         {
             Log.LookupFailed(_logger, ns, reason);
             return new PeopleUnavailableException($"The people table could not be read ({reason}).", inner);
-        });
+        }, _lazy);
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {

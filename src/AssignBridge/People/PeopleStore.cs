@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using Azure;
 using Azure.Data.Tables;
 
@@ -22,7 +23,7 @@ internal sealed record PersonView(
 /// </summary>
 internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<string, string>? onWritten = null)
 {
-    private volatile bool _tableExists;
+    private readonly LazyTable _lazy = new(table);
 
     public TableClient Table => table;
 
@@ -96,14 +97,7 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
         }
     }
 
-    public async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (!_tableExists)
-        {
-            await table.CreateIfNotExistsAsync(cancellationToken);
-            _tableExists = true;
-        }
-    }
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     public void Written(string ns, string externalId) => onWritten?.Invoke(ns, externalId);
 

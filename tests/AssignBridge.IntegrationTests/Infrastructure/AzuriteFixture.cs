@@ -30,7 +30,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime, IDisposable
     private readonly object _outputLock = new();
     private readonly StringBuilder _output = new();
     private readonly Dictionary<string, int> _ports = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _allListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _allListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Process? _process;
     private string? _workDirectory;
@@ -58,6 +58,34 @@ public sealed partial class AzuriteFixture : IAsyncLifetime, IDisposable
         StartAzurite();
         await WaitForPortsAsync(timeout.Token);
         ConnectionString = BuildConnectionString(_ports["Blob"], _ports["Queue"], _ports["Table"]);
+        await WaitForTableServiceAsync(timeout.Token);
+    }
+
+    /// <summary>Stops Azurite, as a storage outage would; its in-memory data is gone. Only for a fixture of its own, never the shared one.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is { } process)
+        {
+            StopProcess(process);
+            await process.WaitForExitAsync();
+            process.Dispose();
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts Azurite again on the same ports, so that clients built from <see cref="ConnectionString"/> reach it again.</summary>
+    public async Task StartAgainAsync()
+    {
+        var ports = new Dictionary<string, int>(_ports);
+        lock (_outputLock)
+        {
+            _ports.Clear();
+            _allListening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        using var timeout = new CancellationTokenSource(s_startupTimeout);
+        StartAzurite(ports);
+        await WaitForPortsAsync(timeout.Token);
         await WaitForTableServiceAsync(timeout.Token);
     }
 
@@ -96,7 +124,7 @@ public sealed partial class AzuriteFixture : IAsyncLifetime, IDisposable
         }
     }
 
-    private void StartAzurite()
+    private void StartAzurite(Dictionary<string, int>? ports = null)
     {
         var executable = Path.Combine(
             RepositoryPaths.Root, "tools", "node_modules", ".bin", OperatingSystem.IsWindows() ? "azurite.cmd" : "azurite");
@@ -119,23 +147,26 @@ public sealed partial class AzuriteFixture : IAsyncLifetime, IDisposable
             UseShellExecute = false,
         };
 
+        string Port(string service) => ports?.TryGetValue(service, out var port) == true ? port.ToString(CultureInfo.InvariantCulture) : "0";
+
         // Port 0 lets the OS choose free ports at bind time, so parallel runs cannot race for a port;
         // Azurite prints the ports it actually bound, which WaitForPortsAsync reads.
         foreach (var argument in new[]
         {
             "--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--disableProductStyleUrl", "--disableTelemetry",
-            "--blobHost", "127.0.0.1", "--blobPort", "0",
-            "--queueHost", "127.0.0.1", "--queuePort", "0",
-            "--tableHost", "127.0.0.1", "--tablePort", "0",
+            "--blobHost", "127.0.0.1", "--blobPort", Port("Blob"),
+            "--queueHost", "127.0.0.1", "--queuePort", Port("Queue"),
+            "--tableHost", "127.0.0.1", "--tablePort", Port("Table"),
         })
         {
             startInfo.ArgumentList.Add(argument);
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
+        var listening = _allListening;
         process.OutputDataReceived += (_, e) => OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => OnOutput(e.Data);
-        process.Exited += (_, _) => _allListening.TrySetException(
+        process.Exited += (_, _) => listening.TrySetException(
             new InvalidOperationException($"Azurite exited before it was ready.{Environment.NewLine}{CapturedOutput()}"));
 
         try
