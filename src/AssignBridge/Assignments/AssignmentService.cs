@@ -27,6 +27,7 @@ internal sealed class AssignmentService(
     /// <exception cref="JournalUnavailableException">The managed-assignees table could not be used; trying again is safe.</exception>
     public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
+        using var onItsWay = batcher.Expect(); // concurrent deliveries with the same assignees wait briefly to share one Kibana call
         if (intent.Ticket is { } ticket && await managed.IsSupersededAsync(ticket, cancellationToken))
         {
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {ticket.Key} was already applied; this older one changes nothing."], null);
@@ -186,8 +187,10 @@ internal sealed class AssignmentService(
                 var response = await batcher.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent.Ticket?.Key, cancellationToken);
                 Kibana.Log.Applied(logger, operation.Space, operation.AlertIds.Count, operation.Add.Count, operation.Remove.Count, response.Total, response.Updated, response.VersionConflicts);
                 tally.Add(response);
-                await managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken);
-                await audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken);
+                // Independent writes: side by side, so the delivery waits for one storage round trip instead of both.
+                await Task.WhenAll(
+                    managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken),
+                    audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
             }
             catch (KibanaRequestException exception)
             {

@@ -8,10 +8,10 @@ namespace AssignBridge.Kibana;
 /// all with the same new and previous assignee: without this each would cost one update-by-query in Kibana.
 /// </summary>
 /// <remarks>
-/// <para>Per set (space, add, remove) at most one request is in flight. The first change waits at most
-/// <see cref="KibanaOptions.CoalesceMilliseconds"/> for company; changes that arrive while a request is in flight
-/// go together in the next one, so an idle bridge adds no more than that wait and a busy one sends fewer, larger
-/// requests. Changes carrying the same order key (a ticket) are sent in the order they were handed in: a later
+/// <para>Per set (space, add, remove) at most one request is in flight. A request waits for company only while
+/// deliveries that announced themselves with <see cref="Expect"/> have not arrived yet, and at most
+/// <see cref="KibanaOptions.CoalesceMilliseconds"/>; changes that arrive while a request is in flight go together in
+/// the next one. So a lone delivery waits not at all, and a burst sends few, large requests. Changes carrying the same order key (a ticket) are sent in the order they were handed in: a later
 /// one waits until the earlier one has been answered.</para>
 /// <para>Each caller gets its own answer: Kibana's figures when its change went alone; when it shared a request that
 /// found and updated every alert, its own alert count as total and updated; otherwise the shared request's figures.
@@ -19,9 +19,27 @@ namespace AssignBridge.Kibana;
 /// </remarks>
 internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions> options, TimeProvider time, ILogger<KibanaBatcher> logger)
 {
+    private static readonly AsyncLocal<Expectation?> s_expected = new();
+    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(1);
+
     private readonly Lock _lock = new();
+    private int _onTheirWay;
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _lastByOrderKey = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Says that the calling flow (one delivery) is on its way to <see cref="SetAssigneesAsync"/>: until it arrives or
+    /// the returned object is disposed, requests gathering company wait for it (at most
+    /// <see cref="KibanaOptions.CoalesceMilliseconds"/>). Only deliveries known to be coming are waited for, so a lone
+    /// delivery waits not at all.
+    /// </summary>
+    public IDisposable Expect()
+    {
+        var expectation = new Expectation(this);
+        Interlocked.Increment(ref _onTheirWay);
+        s_expected.Value = expectation;
+        return expectation;
+    }
 
     /// <summary>Adds and removes assignees on alerts of one space, possibly in a request shared with other callers.</summary>
     /// <param name="orderKey">Changes with the same key (for example a ticket) reach Kibana in call order; null when order does not matter.</param>
@@ -60,6 +78,8 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         {
             if (previous is not null)
             {
+                // Requests gathering company must not wait for a change that is waiting for its turn.
+                s_expected.Value?.Arrive();
                 await previous.WaitAsync(cancellationToken);
             }
 
@@ -84,9 +104,10 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         var key = Key(space, add, remove);
         var member = new Member(alertIds);
         bool start;
+        Lane? lane;
         lock (_lock)
         {
-            if (!_lanes.TryGetValue(key, out var lane))
+            if (!_lanes.TryGetValue(key, out lane))
             {
                 _lanes[key] = lane = new Lane(space, add, remove);
             }
@@ -94,10 +115,14 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
             (lane.Gathering ??= []).Add(member);
             start = !lane.Running;
             lane.Running = true;
-            if (start)
-            {
-                _ = RunAsync(key, lane);
-            }
+        }
+
+        // Only once it is in the lane: a request that stops waiting when the last one arrives must find it there.
+        s_expected.Value?.Arrive();
+
+        if (start)
+        {
+            _ = RunAsync(key, lane);
         }
 
         // The shared request goes on without a caller that stops waiting: the others still need it.
@@ -106,10 +131,12 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
 
     private async Task RunAsync(string key, Lane lane)
     {
-        var window = options.Value.CoalesceMilliseconds;
-        if (window > 0)
+        // Off the caller's thread, so that callers arriving at the same moment still share the request.
+        await Task.Yield();
+        var deadline = time.GetTimestamp() + (long)(options.Value.CoalesceMilliseconds / 1_000.0 * time.TimestampFrequency);
+        while (Volatile.Read(ref _onTheirWay) > 0 && time.GetTimestamp() < deadline)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(window), time);
+            await Task.Delay(s_poll, time);
         }
 
         while (true)
@@ -154,8 +181,10 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
                 failures.AddRange(response.Failures ?? []);
             }
         }
-        catch (Exception exception) when (exception is KibanaRequestException or ArgumentException or OperationCanceledException)
+        catch (Exception exception)
         {
+            // Not swallowed: every caller waiting on this request rethrows it (KibanaRequestException as a rule).
+            // Whatever the type, no caller may be left waiting and the lane must go on.
             foreach (var member in batch)
             {
                 member.Answer.TrySetException(exception);
@@ -171,7 +200,12 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
 
         var shared = new UpdateByQueryResponse
         {
-            Total = total, Updated = updated, VersionConflicts = conflicts, Noops = noops, TimedOut = timedOut, Failures = failures,
+            Total = total,
+            Updated = updated,
+            VersionConflicts = conflicts,
+            Noops = noops,
+            TimedOut = timedOut,
+            Failures = failures,
         };
         var clean = total == ids.Count && updated == total && conflicts == 0 && failures.Count == 0 && !timedOut;
         foreach (var member in batch)
@@ -197,6 +231,21 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         public List<Member>? Gathering { get; set; }
 
         public bool Running { get; set; }
+    }
+
+    private sealed class Expectation(KibanaBatcher batcher) : IDisposable
+    {
+        private int _arrived;
+
+        public void Arrive()
+        {
+            if (Interlocked.Exchange(ref _arrived, 1) == 0)
+            {
+                Interlocked.Decrement(ref batcher._onTheirWay);
+            }
+        }
+
+        public void Dispose() => Arrive();
     }
 
     private sealed class Member(IReadOnlyList<string> alertIds)

@@ -31,11 +31,12 @@ internal sealed class KibanaOptions
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>
-    /// How long the first of several concurrent changes with the same space and assignees waits for others to share
-    /// its request (<see cref="KibanaBatcher"/>); 0 waits not at all (changes still share while a request is in flight).
+    /// The longest an assignees request waits for concurrent deliveries still on their way, to share it when they
+    /// carry the same space and assignees (<see cref="KibanaBatcher"/>); 0 waits not at all (changes still share a
+    /// request while the previous one is in flight). A lone delivery never waits.
     /// </summary>
     [Range(0, 1_000)]
-    public int CoalesceMilliseconds { get; set; } = 2;
+    public int CoalesceMilliseconds { get; set; } = 50;
 
     [Range(1, 60_000)]
     public int RetryBaseDelayMilliseconds { get; set; } = 250;

@@ -8,7 +8,12 @@ namespace AssignBridge.Reconciliation;
 /// Runs reconciliation on <see cref="ReconcileOptions.Schedule"/> when the app runs on its own. Under the
 /// Functions host the timer function does this, so the scheduler stays idle there.
 /// </summary>
-internal sealed class ReconcileScheduler(ReconcileService reconcile, IOptions<ReconcileOptions> options, IConfiguration configuration, TimeProvider time, ILogger<ReconcileScheduler> logger) : BackgroundService
+/// <remarks>
+/// Hosted services are built before Kestrel listens. Taking <see cref="ReconcileService"/> in the constructor built
+/// nearly the whole app (tables, Azure credential, Kibana client and its handlers) before the first <c>GET /</c>
+/// could be answered, even under the Functions host where the scheduler stays idle; so it is resolved only when needed.
+/// </remarks>
+internal sealed class ReconcileScheduler(IServiceProvider services, IOptions<ReconcileOptions> options, IConfiguration configuration, TimeProvider time, ILogger<ReconcileScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -17,6 +22,7 @@ internal sealed class ReconcileScheduler(ReconcileService reconcile, IOptions<Re
             return;
         }
 
+        var reconcile = services.GetRequiredService<ReconcileService>();
         var schedule = options.Value.ParseSchedule();
         while (!stoppingToken.IsCancellationRequested)
         {

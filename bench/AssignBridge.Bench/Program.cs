@@ -1,0 +1,302 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AssignBridge.Bench;
+using Azure.Data.Tables;
+using KibanaSimulator;
+
+// scripts/bench.sh publishes the packages and runs this. Arguments: --packages <dir> --out <results.json> [--quick]
+var options = Arguments.Parse(args);
+var report = new Report();
+Console.WriteLine($"AssignBridge bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, packages in {options.Packages}{(options.Quick ? ", quick" : "")}");
+
+await using var azurite = await Azurite.StartAsync(options.Root);
+var simulatorOptions = new SimulatorOptions();
+simulatorOptions.ApiKeys.Add(Traffic.KibanaKey);
+await using var kibana = await RunningSimulator.StartAsync(simulatorOptions);
+var traffic = new Traffic(kibana.BaseAddress);
+
+var settings = new Dictionary<string, string>
+{
+    ["Kibana__Url"] = kibana.BaseAddress.ToString(),
+    ["Kibana__ApiKey"] = Traffic.KibanaKey,
+    ["Storage__ConnectionString"] = azurite.ConnectionString,
+    ["People__TableName"] = "benchpeople",
+    ["Journal__TableName"] = "benchjournal",
+    ["Journal__ManagedTableName"] = "benchmanaged",
+    ["Audit__TableName"] = "benchaudit",
+    ["Jira__Secrets__0"] = Traffic.JiraSecret,
+    ["Jira__AlertField"] = Traffic.AlertField,
+    ["Reconcile__Enabled"] = "false",
+    ["Telemetry__StartupCheck"] = "false",
+    // Console logging of every delivery would measure the terminal; the Functions host keeps Information and above.
+    ["Logging__LogLevel__Default"] = "Warning",
+};
+
+// BENCH_BRIDGE_<NAME>=<value> in the bench's environment reaches the bridge as <NAME>=<value>, to try a runtime knob.
+foreach (var (name, value) in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+    .Select(e => ((string)e.Key, (string?)e.Value ?? "")).Where(e => e.Item1.StartsWith("BENCH_BRIDGE_", StringComparison.Ordinal)))
+{
+    settings[name["BENCH_BRIDGE_".Length..]] = value;
+}
+
+await MapPeopleAsync(azurite);
+
+// The bridge's settings over another storage emulator (the people mapped there too).
+async Task<Dictionary<string, string>> OnStorageAsync(Azurite storage)
+{
+    await MapPeopleAsync(storage);
+    return new Dictionary<string, string>(settings) { ["Storage__ConnectionString"] = storage.ConnectionString };
+}
+
+var alertNumber = 0;
+string NewAlert()
+{
+    var id = $"bench-alert-{Interlocked.Increment(ref alertNumber)}";
+    kibana.State.SeedAlert("default", id);
+    return id;
+}
+
+int AssigneeCalls() => kibana.State.Requests.Count(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal));
+
+var bridgeExe = Path.Combine(options.Packages, "bridge-r2r", "AssignBridge");
+
+// 1, 3 and 4: warm overhead and the burst, with the peak RSS of each phase.
+if (!options.Skip.Contains("load"))
+{
+    await using var bridge = ChildApp.Start(bridgeExe, settings);
+    using var http = Traffic.Client(64);
+    await bridge.WaitUntilAnsweringAsync(http);
+    var warmup = options.Quick ? 100 : 300;
+    await Load.ClosedLoopAsync(8, warmup, _ => Traffic.PostJiraAsync(http, bridge.Address, NewAlert()));
+    await Load.ClosedLoopAsync(8, warmup, _ => traffic.PostDirectAsync(http, NewAlert()));
+    bridge.ResetPeakRss();
+
+    foreach (var concurrency in new[] { 1, 8, 32 })
+    {
+        var total = options.Quick ? 200 : concurrency == 1 ? 500 : 2000;
+        var ids = Enumerable.Range(0, total).Select(_ => NewAlert()).ToArray();
+        var direct = await Load.ClosedLoopAsync(concurrency, total, i => traffic.PostDirectAsync(http, ids[i]));
+        ids = [.. Enumerable.Range(0, total).Select(_ => NewAlert())];
+        var callsBefore = AssigneeCalls();
+        var (bridgeCpu, azuriteCpu) = (ProcStat.CpuMilliseconds(bridge.ProcessId), ProcStat.CpuMilliseconds(azurite.ProcessId));
+        var through = await Load.ClosedLoopAsync(concurrency, total, i => Traffic.PostJiraAsync(http, bridge.Address, ids[i]));
+        var calls = AssigneeCalls() - callsBefore;
+        bridgeCpu = (ProcStat.CpuMilliseconds(bridge.ProcessId) - bridgeCpu) / total;
+        azuriteCpu = (ProcStat.CpuMilliseconds(azurite.ProcessId) - azuriteCpu) / total;
+        var scenario = $"warm c={concurrency}";
+        Console.WriteLine($"  {scenario}: bridge {through.Throughput:0}/s p50 {through.P50Ms:0.0} p99 {through.P99Ms:0.0} ms ({through.Failed} not applied, {calls} Kibana calls); direct {direct.Throughput:0}/s p50 {direct.P50Ms:0.00} p99 {direct.P99Ms:0.00} ms");
+        report.Add(scenario, "throughput (req/s)", through.Throughput, direct.Throughput, ">= 0.5x", r => r >= 0.5);
+        report.Add(scenario, "p50 latency (ms)", through.P50Ms, direct.P50Ms, null, null);
+        report.Add(scenario, "p99 latency (ms)", through.P99Ms, direct.P99Ms, "<= 3x", r => r <= 3);
+        report.Add(scenario, "Kibana calls / deliveries", calls, total, null, null);
+        report.Add(scenario, "deliveries not applied", through.Failed, 0, "0", _ => through.Failed == 0, ratio: false);
+        report.Add(scenario, "CPU ms per delivery: bridge / Azurite", bridgeCpu, azuriteCpu, null, null);
+    }
+
+    var warmPeak = bridge.PeakRssMiB();
+    report.Add("memory", "peak RSS during warm (MiB)", warmPeak, 200, "< 200 MiB", r => r < 1);
+}
+
+// 3 and 4: a burst of 1,000 assignments of 1,000 alerts within one second, on a fresh Azurite and bridge: Azurite's
+// in-memory store costs more CPU per request as its tables grow (about 4 ms per delivery fresh, nearer 6 after the
+// warm phase's 10,000 deliveries), which Table Storage does not do to the bridge's machine.
+if (!options.Skip.Contains("load"))
+{
+    await using var storage = await Azurite.StartAsync(options.Root);
+    await using var bridge = ChildApp.Start(bridgeExe, await OnStorageAsync(storage));
+    using var http = Traffic.Client(64);
+    await bridge.WaitUntilAnsweringAsync(http);
+    await Load.ClosedLoopAsync(8, options.Quick ? 100 : 300, _ => Traffic.PostJiraAsync(http, bridge.Address, NewAlert()));
+    const int burst = 1_000;
+    using var burstHttp = Traffic.Client(256);
+    var burstIds = Enumerable.Range(0, burst).Select(_ => NewAlert()).ToArray();
+    var directBurst = await Load.OpenLoopAsync(burst, TimeSpan.FromMilliseconds(1), i => traffic.PostDirectAsync(burstHttp, burstIds[i]));
+    burstIds = [.. Enumerable.Range(0, burst).Select(_ => NewAlert())];
+    bridge.ResetPeakRss();
+    var before = AssigneeCalls();
+    var (burstBridgeCpu, burstAzuriteCpu) = (ProcStat.CpuMilliseconds(bridge.ProcessId), ProcStat.CpuMilliseconds(storage.ProcessId));
+    var bridgeBurst = await Load.OpenLoopAsync(burst, TimeSpan.FromMilliseconds(1), i => Traffic.PostJiraAsync(burstHttp, bridge.Address, burstIds[i]));
+    var burstCalls = AssigneeCalls() - before;
+    var assigned = burstIds.Count(id => kibana.State.GetAssignees("default", id)?.Contains(Traffic.AliceUid) == true);
+    var burstPeak = bridge.PeakRssMiB();
+    burstBridgeCpu = (ProcStat.CpuMilliseconds(bridge.ProcessId) - burstBridgeCpu) / burst;
+    burstAzuriteCpu = (ProcStat.CpuMilliseconds(storage.ProcessId) - burstAzuriteCpu) / burst;
+    Console.WriteLine($"  burst: {burstCalls} Kibana calls for {burst} deliveries, all answered in {bridgeBurst.Elapsed.TotalMilliseconds:0} ms (direct {directBurst.Elapsed.TotalMilliseconds:0} ms), {assigned} assigned, {bridgeBurst.Failed} not applied, p99 {bridgeBurst.P99Ms:0} ms");
+    if (bridgeBurst.Failed > 0)
+    {
+        // Why they were not applied at once: the journal keeps each delivery's last error.
+        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
+        await foreach (var row in new TableClient(storage.ConnectionString, "benchjournal").QueryAsync<TableEntity>("Status ne 'applied'", select: ["Status", "LastError"]))
+        {
+            var error = $"{row.GetString("Status")}: {row.GetString("LastError")}";
+            errors[error] = errors.GetValueOrDefault(error) + 1;
+        }
+
+        foreach (var (error, count) in errors.OrderByDescending(e => e.Value).Take(5))
+        {
+            Console.WriteLine($"  journal: {count} x {error}");
+        }
+    }
+
+    report.Add("burst 1000", "Kibana calls (vs one per delivery)", burstCalls, burst, "<= 0.1x", r => r <= 0.1);
+    report.Add("burst 1000", "time to all applied (ms)", bridgeBurst.Elapsed.TotalMilliseconds, directBurst.Elapsed.TotalMilliseconds, "<= 5000 ms", _ => bridgeBurst.Elapsed.TotalSeconds <= 5);
+    report.Add("burst 1000", "alerts assigned", assigned, burst, "1.0x", r => r >= 1);
+    report.Add("burst 1000", "deliveries not applied within Jira's 5 s inline deadline", bridgeBurst.Failed, 0, "0", _ => bridgeBurst.Failed == 0, ratio: false);
+    report.Add("burst 1000", "CPU ms per delivery: bridge / Azurite", burstBridgeCpu, burstAzuriteCpu, null, null);
+    report.Add("memory", "peak RSS during burst (MiB)", burstPeak, 200, "< 200 MiB", r => r < 1);
+}
+
+// 2: cold start, interleaved so that every variant sees the same machine state.
+if (!options.Skip.Contains("cold"))
+{
+    var knobs = new (string Name, Dictionary<string, string> Environment)[]
+    {
+        ("", []),
+        ("TieredPGO=0", new() { ["DOTNET_TieredPGO"] = "0" }),
+        ("TieredCompilation=0", new() { ["DOTNET_TieredCompilation"] = "0" }),
+    };
+    var variants = new List<(string Name, string Floor, string Exe, Dictionary<string, string> Environment, bool Delivery)>();
+    foreach (var publish in new[] { "r2r", "jit" })
+    {
+        foreach (var (knob, environment) in publish == "jit" ? knobs[..1] : knobs)
+        {
+            var suffix = knob.Length == 0 ? "" : " " + knob;
+            variants.Add(($"empty {publish}{suffix}", "", Path.Combine(options.Packages, $"empty-{publish}", "EmptyApp"), environment, false));
+            variants.Add(($"bridge {publish}{suffix}", $"empty {publish}{suffix}", Path.Combine(options.Packages, $"bridge-{publish}", "AssignBridge"), environment, true));
+        }
+    }
+
+    var runs = options.Quick ? 3 : 7;
+    var answering = variants.ToDictionary(v => v.Name, _ => new List<double>());
+    var applied = variants.ToDictionary(v => v.Name, _ => new List<double>());
+    var rss = variants.ToDictionary(v => v.Name, _ => new List<double>());
+    for (var run = 0; run < runs; run++)
+    {
+        foreach (var variant in variants)
+        {
+            var environment = new Dictionary<string, string>(variant.Delivery ? settings : []);
+            foreach (var (name, value) in variant.Environment)
+            {
+                environment[name] = value;
+            }
+
+            var alert = NewAlert();
+            using var http = Traffic.Client(4);
+            await using var app = ChildApp.Start(variant.Exe, environment);
+            answering[variant.Name].Add((await app.WaitUntilAnsweringAsync(http)).TotalMilliseconds);
+            if (variant.Delivery)
+            {
+                if (!await Traffic.PostJiraAsync(http, app.Address, alert))
+                {
+                    throw new InvalidOperationException($"{variant.Name}: the first delivery was not applied.\n{app.Output}");
+                }
+
+                applied[variant.Name].Add(app.SinceStart.TotalMilliseconds);
+            }
+
+            rss[variant.Name].Add(app.RssMiB());
+        }
+    }
+
+    foreach (var variant in variants.Where(v => v.Delivery))
+    {
+        var floor = Median(answering[variant.Floor]);
+        var scenario = "cold " + variant.Name["bridge ".Length..];
+        Console.WriteLine($"  {scenario}: GET / {Median(answering[variant.Name]):0} ms, first applied {Median(applied[variant.Name]):0} ms; empty app GET / {floor:0} ms");
+        report.Add(scenario, "GET / answering (ms)", Median(answering[variant.Name]), floor, "<= 1.2x", r => r <= 1.2);
+        report.Add(scenario, "first delivery applied (ms)", Median(applied[variant.Name]), floor, "<= 2.5x", r => r <= 2.5);
+        report.Add(scenario, "RSS after first delivery (MiB)", Median(rss[variant.Name]), Median(rss[variant.Floor]), null, null);
+    }
+}
+
+foreach (var answer in Traffic.NotApplied)
+{
+    Console.WriteLine($"  not applied: {answer}");
+}
+
+report.Print();
+await report.WriteAsync(options.Output, options.Quick);
+return 0;
+
+static async Task MapPeopleAsync(Azurite storage)
+{
+    var people = new TableClient(storage.ConnectionString, "benchpeople");
+    await people.CreateIfNotExistsAsync();
+    await people.UpsertEntityAsync(new TableEntity("jira", Traffic.AliceAccount) { ["KibanaUid"] = Traffic.AliceUid, ["ExternalId"] = Traffic.AliceAccount });
+}
+
+static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
+
+internal sealed record Arguments(string Root, string Packages, string Output, bool Quick, IReadOnlyList<string> Skip)
+{
+    public static Arguments Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var root = Value("--root") ?? Directory.GetCurrentDirectory();
+        return new Arguments(
+            root,
+            Value("--packages") ?? Path.Combine(root, "artifacts", "bench", "packages"),
+            Value("--out") ?? Path.Combine(root, "artifacts", "bench", "results.json"),
+            args.Contains("--quick"),
+            (Value("--skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+    }
+}
+
+/// <summary>Every figure with the baseline of the same run, printed as a Markdown table and written as JSON.</summary>
+internal sealed class Report
+{
+    private readonly List<(string Scenario, string Metric, double Value, double Baseline, string? Target, bool? Met, bool Ratio)> _rows = [];
+
+    public void Add(string scenario, string metric, double value, double baseline, string? target, Func<double, bool>? met, bool ratio = true)
+    {
+        var r = baseline == 0 ? double.NaN : value / baseline;
+        _rows.Add((scenario, metric, value, baseline, target, met?.Invoke(r), ratio));
+    }
+
+    public void Print()
+    {
+        Console.WriteLine();
+        Console.WriteLine("| scenario | metric | bridge | baseline | ratio | target | met |");
+        Console.WriteLine("| --- | --- | ---: | ---: | ---: | --- | --- |");
+        foreach (var row in _rows)
+        {
+            var ratio = row.Ratio && row.Baseline != 0 ? (row.Value / row.Baseline).ToString("0.00", CultureInfo.InvariantCulture) + "x" : "";
+            var met = row.Met switch { true => "yes", false => "**no**", null => "" };
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {row.Scenario} | {row.Metric} | {Format(row.Value)} | {Format(row.Baseline)} | {ratio} | {row.Target} | {met} |"));
+        }
+    }
+
+    public async Task WriteAsync(string path, bool quick)
+    {
+        var rows = new JsonArray();
+        foreach (var row in _rows)
+        {
+            rows.Add(new JsonObject
+            {
+                ["scenario"] = row.Scenario,
+                ["metric"] = row.Metric,
+                ["value"] = Math.Round(row.Value, 3),
+                ["baseline"] = Math.Round(row.Baseline, 3),
+                ["ratio"] = row.Ratio && row.Baseline != 0 ? Math.Round(row.Value / row.Baseline, 3) : null,
+                ["target"] = row.Target,
+                ["met"] = row.Met,
+            });
+        }
+
+        var document = new JsonObject
+        {
+            ["measuredAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["cores"] = Environment.ProcessorCount,
+            ["runtime"] = Environment.Version.ToString(),
+            ["quick"] = quick,
+            ["results"] = rows,
+        };
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await File.WriteAllTextAsync(path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        Console.WriteLine($"Wrote {path}");
+    }
+
+    private static string Format(double value) =>
+        value >= 100 || value == Math.Floor(value) ? value.ToString("0", CultureInfo.InvariantCulture) : value.ToString("0.00", CultureInfo.InvariantCulture);
+}
