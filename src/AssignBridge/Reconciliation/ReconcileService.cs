@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using AssignBridge.Assignments;
 using System.Text.Json.Serialization;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
+using AssignBridge.People;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -126,13 +128,19 @@ internal sealed class ReconcileService(
                 {
                     foreach (var chunk in uid.Select(r => r.AlertId).Distinct(StringComparer.Ordinal).Chunk(kibanaOptions.Value.MaxIdsPerRequest))
                     {
-                        await kibana.SetAssigneesAsync(space.Key, chunk, [uid.Key], [], cancellationToken);
+                        var response = await kibana.SetAssigneesAsync(space.Key, chunk, [uid.Key], [], cancellationToken);
                         repaired += chunk.Length;
+
+                        // A repair is a change the bridge made like any other: it goes into the audit trail, under the reconcile run.
+                        var repair = new AssignmentIntent(
+                            "reconcile", $"drift-{_owner}-{time.GetUtcNow():yyyyMMddHHmmss}", "drift repair",
+                            [.. chunk.Select(id => new AlertRef(space.Key, id))], [PersonRef.ForUid(uid.Key)], [], "reconcile");
+                        await audit.RecordAppliedAsync(space.Key, chunk, [uid.Key], [], repair, response, cancellationToken);
                     }
                 }
             }
         }
-        catch (KibanaRequestException exception)
+        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException)
         {
             return new DriftReport(rows.Count, found, repaired, exception.Message);
         }

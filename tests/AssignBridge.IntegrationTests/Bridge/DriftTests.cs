@@ -14,7 +14,7 @@ public sealed class DriftTests(AzuriteFixture azurite)
     [Fact]
     public async Task ManagedAssigneeRemovedInKibana_PutBack()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Reconcile:DriftCheck"] = "true" });
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Reconcile:DriftCheck"] = "true", ["Admin:Tokens:0"] = "drift-admin" });
         bridge.Kibana.State.SeedAlert("default", "a1", "u_carol_0");
         bridge.Kibana.State.SeedAlert("default", "a2");
         using (var assigned = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "a1", "a2" }, add = new[] { "u_alice_0" } }))
@@ -32,6 +32,13 @@ public sealed class DriftTests(AzuriteFixture azurite)
         Assert.Equal(1, drift["repaired"]!.GetValue<int>());
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "a1"));
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "a2"));
+
+        // The repair is in the audit trail like any change the bridge makes.
+        using var admin = new HttpClient { BaseAddress = bridge.Client.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "drift-admin");
+        var audit = JsonNode.Parse(await admin.GetStringAsync(new Uri("/api/manage/audit?alert=a1&space=default", UriKind.Relative)))!.AsArray();
+        var repair = Assert.Single(audit, r => r!["source"]!.GetValue<string>() == "reconcile")!;
+        Assert.Equal(["u_alice_0"], repair["added"]!.AsArray().Select(a => a!.GetValue<string>()));
     }
 
     [Fact]
