@@ -62,6 +62,9 @@ param journalTableName string = 'journal'
 @description('Table of bridge-managed assignees per alert and the newest event per ticket.')
 param managedTableName string = 'managed'
 
+@description('Audit trail table name.')
+param auditTableName string = 'audit'
+
 @description('Most instances the app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -139,6 +142,7 @@ module storage 'modules/storage.bicep' = {
       peopleTableName
       journalTableName
       managedTableName
+      auditTableName
     ]
     deploymentContainerName: deploymentContainerName
   }
@@ -219,6 +223,7 @@ module appSettings 'modules/appsettings.bicep' = {
     peopleTableName: peopleTableName
     journalTableName: journalTableName
     managedTableName: managedTableName
+    auditTableName: auditTableName
     unmappedPolicy: unmappedPolicy
     reconcileSchedule: reconcileSchedule
     keyVaultReferences: union(empty(assignmentsToken) ? {} : { Assignments__Tokens__0: assignmentsTokenSecretName }, webhookReferences)

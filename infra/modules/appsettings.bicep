@@ -33,6 +33,9 @@ param journalTableName string
 @description('Managed-assignees table name.')
 param managedTableName string
 
+@description('Audit trail table name.')
+param auditTableName string
+
 @description('What to do with people who have no mapping: Reject, SkipAndReport or DefaultUid.')
 param unmappedPolicy string
 
@@ -69,6 +72,7 @@ var plain = {
   People__UnmappedPolicy: unmappedPolicy
   Journal__TableName: journalTableName
   Journal__ManagedTableName: managedTableName
+  Audit__TableName: auditTableName
   Reconcile__Schedule: reconcileSchedule
 }
 
