@@ -94,9 +94,10 @@ internal sealed class AssignmentService(
     /// the ticket does not name, as Kibana has them now).
     /// </summary>
     private async Task<IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)>> RemovalsAsync(
-        AssignmentIntent intent, IReadOnlyList<string> addUids, IReadOnlyList<string> removeUids, List<string> notes, CancellationToken cancellationToken)
+        AssignmentIntent intent, IReadOnlyList<string> addUids, List<string> removeUids, List<string> notes, CancellationToken cancellationToken)
     {
-        if (intent.Ticket is null)
+        // Nothing to filter when nobody is to be removed (a first assignment): no managed-assignee read.
+        if (intent.Ticket is null || (removeUids.Count == 0 && !journalOptions.Value.EnforceTicketAssignees))
         {
             return [(intent.Alerts, removeUids)];
         }
