@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
 using AssignBridge.People;
@@ -55,7 +56,7 @@ internal static class AuditExtensions
 {
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateGenerated<AuditOptions, AuditOptionsValidator>().ValidateOnStart();
         services.AddSingleton<AuditLog>();
         services.AddNotifications();
         return services;

@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
 
@@ -7,9 +8,9 @@ internal static class CommandsExtensions
 {
     public static IServiceCollection AddCommands(this IServiceCollection services)
     {
-        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateGenerated<CommandsOptions, CommandsOptionsValidator>().ValidateOnStart();
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateGenerated<SlackOptions, SlackOptionsValidator>().ValidateOnStart();
+        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateGenerated<TeamsOptions, TeamsOptionsValidator>().ValidateOnStart();
         services.AddSingleton<CommandRunner>();
 
         // The verifiers read their secrets from configuration (Key Vault references on Azure), never from options.

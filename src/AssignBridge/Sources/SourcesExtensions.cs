@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using AssignBridge.Kibana;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
@@ -11,11 +12,11 @@ internal static class SourcesExtensions
     {
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SourcesJsonContext.Default));
 
-        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateDataAnnotations()
+        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateGenerated<JiraOptions, JiraOptionsValidator>()
             .Validate(o => SpacesValid(o.DefaultSpace, o.ProjectSpaces.Values), "Jira:DefaultSpace and Jira:ProjectSpaces must be Kibana space ids: lower-case letters, digits, '_' and '-'.")
             .Validate(o => PatternValid(o.AlertPattern), "Jira:AlertPattern must be a valid .NET regular expression.")
             .ValidateOnStart();
-        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateDataAnnotations()
+        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateGenerated<ServiceNowOptions, ServiceNowOptionsValidator>()
             .Validate(o => SpacesValid(o.DefaultSpace, []), "ServiceNow:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")
             .ValidateOnStart();
 
