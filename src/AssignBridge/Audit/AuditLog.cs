@@ -252,7 +252,7 @@ internal sealed class AuditLog
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
         StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner), _lazy);

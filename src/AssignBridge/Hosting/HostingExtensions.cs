@@ -128,6 +128,7 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<ReconcileScheduler>();
+        services.AddHostedService<StorageWarmup>();
         services.AddSingleton<HealthChecks>();
         services.AddWebhookSources();
         services.AddCommands();

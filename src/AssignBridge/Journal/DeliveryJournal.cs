@@ -268,7 +268,7 @@ internal sealed class DeliveryJournal
             entity.ETag);
     }
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
         StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The journal could not be used ({reason}).", inner), _lazy);

@@ -164,7 +164,7 @@ internal sealed class ManagedAssignees
     private static string TicketPartition(string key) =>
         TicketPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
-    private async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
+    public async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {
         await _lazy.EnsureAsync(cancellationToken);
         return true;

@@ -90,7 +90,7 @@ internal sealed class PeopleDirectory
     public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
 
     // Created on first use rather than at start-up: the host waits for the app to listen, and a failed attempt is tried again next time.
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
+    public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     /// <summary>Turns the ways storage fails into one exception that names no secret.</summary>
     private Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation) =>
