@@ -1,4 +1,7 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
 using AssignBridge.Assignments;
 using AssignBridge.Journal;
@@ -36,6 +39,46 @@ internal static class WebhookResults
 
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
+
+    public static ProblemHttpResult TooLarge(int maxBytes, string setting) =>
+        Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {maxBytes} bytes ({setting}).");
+
+    /// <summary>
+    /// The checks every ticketing sender's body gets once its signature is valid: <c>application/json</c>, well-formed,
+    /// not <c>null</c>. False with the problem to answer (its reason logged through <paramref name="badRequest"/>).
+    /// </summary>
+    public static bool TryParseJson<T>(HttpRequest request, byte[] body, JsonTypeInfo<T> type, string sender, Action<string> badRequest,
+        [NotNullWhen(true)] out T? payload, [NotNullWhen(false)] out ProblemHttpResult? problem)
+        where T : class
+    {
+        payload = null;
+        problem = null;
+        if (!request.HasJsonContentType())
+        {
+            badRequest("not application/json");
+            problem = Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
+            return false;
+        }
+
+        try
+        {
+            payload = JsonSerializer.Deserialize(body, type);
+        }
+        catch (JsonException exception)
+        {
+            badRequest($"malformed JSON at {exception.Path} (line {exception.LineNumber})");
+            problem = Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a {sender} delivery: JSON error at {exception.Path} (line {exception.LineNumber}).");
+            return false;
+        }
+
+        if (payload is null)
+        {
+            badRequest("body is null");
+            problem = Problem(StatusCodes.Status400BadRequest, $"Not a {sender} delivery", "The body is JSON null.");
+        }
+
+        return problem is null;
+    }
 
     /// <summary>2xx whenever the delivery is in the journal; 503 (retry) only when it could not be recorded.</summary>
     public static Results<Ok<WebhookAnswer>, ProblemHttpResult> FromIntake(HttpContext context, IntakeResult result) => result switch

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Security;
@@ -40,7 +39,7 @@ internal static class JiraEndpoints
         if (body is null)
         {
             Log.BadRequest(logger, "body over Jira:MaxBodyBytes");
-            return WebhookResults.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes (Jira:MaxBodyBytes).");
+            return WebhookResults.TooLarge(limits.MaxBodyBytes, "Jira:MaxBodyBytes");
         }
 
         var (check, via) = verifier.Verify(body, request.Headers[JiraSignatureVerifier.SignatureHeader], request.Headers[limits.AutomationSecretHeader], request.Headers.Authorization);
@@ -50,27 +49,9 @@ internal static class JiraEndpoints
             return WebhookResults.Unauthorized();
         }
 
-        if (!request.HasJsonContentType())
+        if (!WebhookResults.TryParseJson(request, body, SourcesJsonContext.Default.JiraWebhookPayload, "Jira", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
         {
-            Log.BadRequest(logger, "not application/json");
-            return WebhookResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
-        }
-
-        JiraWebhookPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(body, SourcesJsonContext.Default.JiraWebhookPayload);
-        }
-        catch (JsonException exception)
-        {
-            Log.BadRequest(logger, $"malformed JSON at {exception.Path} (line {exception.LineNumber})");
-            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body is not a Jira delivery: JSON error at {exception.Path} (line {exception.LineNumber}).");
-        }
-
-        if (payload is null)
-        {
-            Log.BadRequest(logger, "body is null");
-            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a Jira delivery", "The body is JSON null.");
+            return problem;
         }
 
         // The timestamp is inside the signed body: a captured delivery cannot be replayed later with a new one.

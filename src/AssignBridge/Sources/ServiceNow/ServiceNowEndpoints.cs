@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Security;
@@ -37,7 +36,7 @@ internal static class ServiceNowEndpoints
         if (body is null)
         {
             Log.BadRequest(logger, "body over ServiceNow:MaxBodyBytes");
-            return WebhookResults.Problem(StatusCodes.Status413PayloadTooLarge, "Body too large", $"The body is larger than {limits.MaxBodyBytes} bytes (ServiceNow:MaxBodyBytes).");
+            return WebhookResults.TooLarge(limits.MaxBodyBytes, "ServiceNow:MaxBodyBytes");
         }
 
         var (check, via) = verifier.Verify(body, request.Headers[ServiceNowVerifier.SignatureHeader], request.Headers[ServiceNowVerifier.SecretHeader]);
@@ -47,27 +46,9 @@ internal static class ServiceNowEndpoints
             return WebhookResults.Unauthorized();
         }
 
-        if (!request.HasJsonContentType())
+        if (!WebhookResults.TryParseJson(request, body, SourcesJsonContext.Default.ServiceNowPayload, "ServiceNow", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
         {
-            Log.BadRequest(logger, "not application/json");
-            return WebhookResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");
-        }
-
-        ServiceNowPayload? payload;
-        try
-        {
-            payload = JsonSerializer.Deserialize(body, SourcesJsonContext.Default.ServiceNowPayload);
-        }
-        catch (JsonException exception)
-        {
-            Log.BadRequest(logger, $"malformed JSON at {exception.Path} (line {exception.LineNumber})");
-            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Malformed JSON", $"The body does not follow the ServiceNow contract: JSON error at {exception.Path} (line {exception.LineNumber}).");
-        }
-
-        if (payload is null)
-        {
-            Log.BadRequest(logger, "body is null");
-            return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Not a ServiceNow delivery", "The body is JSON null.");
+            return problem;
         }
 
         if (verifier.CheckFreshness(ServiceNowVerifier.ParseTime(payload.SentAt) ?? ServiceNowVerifier.ParseTime(payload.SysUpdatedOn), TimeSpan.FromSeconds(limits.ReplayWindowSeconds)) != SignatureCheck.Valid)
