@@ -28,9 +28,10 @@ internal sealed class AssignmentService(
     public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
         using var onItsWay = batcher.Expect(); // concurrent deliveries with the same assignees wait briefly to share one Kibana call
-        if (intent.Ticket is { } ticket && await managed.IsSupersededAsync(ticket, cancellationToken))
+        var newest = intent.Ticket is null ? null : await managed.ReadTicketAsync(intent.Ticket, cancellationToken);
+        if (intent.Ticket is not null && ManagedAssignees.IsSuperseded(intent.Ticket, newest))
         {
-            return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {ticket.Key} was already applied; this older one changes nothing."], null);
+            return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null);
         }
 
         var adds = await ResolveAllAsync(intent.Add, allowDefault: true, cancellationToken);
@@ -74,14 +75,14 @@ internal sealed class AssignmentService(
         if (operations.Count == 0)
         {
             notes.Add("Nobody is left to add or remove, so Kibana was not called.");
-            await RememberTicketAsync(intent, cancellationToken);
+            await RememberTicketAsync(intent, newest, cancellationToken);
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
         }
 
         var (spaces, error) = await SendAsync(intent, operations, cancellationToken);
         if (error is null)
         {
-            await RememberTicketAsync(intent, cancellationToken);
+            await RememberTicketAsync(intent, newest, cancellationToken);
         }
 
         Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
@@ -135,11 +136,11 @@ internal sealed class AssignmentService(
             .Select(g => ((IReadOnlyList<AlertRef>)g.Select(p => p.Key).ToList(), g.First().Value))];
     }
 
-    private async Task RememberTicketAsync(AssignmentIntent intent, CancellationToken cancellationToken)
+    private async Task RememberTicketAsync(AssignmentIntent intent, TicketMark? seen, CancellationToken cancellationToken)
     {
         if (intent.Ticket is { } ticket)
         {
-            await managed.RememberAsync(ticket, cancellationToken);
+            await managed.RememberAsync(ticket, seen, cancellationToken);
         }
     }
 

@@ -9,6 +9,9 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Journal;
 
+/// <summary>The newest event of a ticket the bridge applied, with the row's ETag for the next conditional write.</summary>
+internal sealed record TicketMark(long? Sequence, DateTimeOffset? ChangedAt, ETag ETag);
+
 /// <summary>A UID the bridge put on an alert, and why.</summary>
 internal sealed record ManagedAssignee(string Space, string AlertId, string Uid, string Source, string? Ticket, DateTimeOffset AssignedAt);
 
@@ -87,51 +90,51 @@ internal sealed class ManagedAssignees
         };
     }
 
-    /// <summary>True when a newer event for the same ticket was already applied (sequence first, then time).</summary>
-    public async Task<bool> IsSupersededAsync(TicketRef ticket, CancellationToken cancellationToken = default)
+    /// <summary>The newest event of a ticket applied so far (null when none), read once per delivery and handed back to <see cref="RememberAsync"/>.</summary>
+    public async Task<TicketMark?> ReadTicketAsync(TicketRef ticket, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var stored = await GuardAsync(async () =>
         {
             await _lazy.EnsureAsync(cancellationToken);
             return await _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken);
         });
-        return stored.HasValue && IsOlder(ticket, stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"));
+        return stored.HasValue ? new TicketMark(stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"), stored.Value.ETag) : null;
     }
 
-    /// <summary>Remembers the newest applied event of a ticket; an older one never replaces a newer one, even when two race.</summary>
-    public async Task RememberAsync(TicketRef ticket, CancellationToken cancellationToken = default)
+    /// <summary>True when <paramref name="ticket"/> is older than the newest event applied (sequence first, then time).</summary>
+    public static bool IsSuperseded(TicketRef ticket, TicketMark? newest) =>
+        newest is not null && IsOlder(ticket, newest.Sequence, newest.ChangedAt);
+
+    /// <summary>
+    /// Remembers the newest applied event of a ticket, starting from what <see cref="ReadTicketAsync"/> saw; an older
+    /// one never replaces a newer one, even when two race (a conflict reads the row again and compares).
+    /// </summary>
+    public async Task RememberAsync(TicketRef ticket, TicketMark? seen, CancellationToken cancellationToken = default)
     {
         if (ticket.Sequence is null && ticket.ChangedAt is null)
         {
             return;
         }
 
-        var partition = TicketPartition(ticket.Key);
-        var row = new TableEntity(partition, "last") { ["Ticket"] = ticket.Key, ["Sequence"] = ticket.Sequence, ["ChangedAt"] = ticket.ChangedAt };
+        var row = new TableEntity(TicketPartition(ticket.Key), "last") { ["Ticket"] = ticket.Key, ["Sequence"] = ticket.Sequence, ["ChangedAt"] = ticket.ChangedAt };
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var stored = await GuardAsync(async () =>
-            {
-                await _lazy.EnsureAsync(cancellationToken);
-                return await _table.GetEntityIfExistsAsync<TableEntity>(partition, "last", cancellationToken: cancellationToken);
-            });
             try
             {
-                if (!stored.HasValue)
+                if (seen is null)
                 {
-                    await _table.AddEntityAsync(row, cancellationToken);
+                    await GuardAsync(() => _table.AddEntityAsync(row, cancellationToken));
                 }
-                else if (!IsOlder(ticket, stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt")))
+                else if (!IsSuperseded(ticket, seen))
                 {
-                    await _table.UpdateEntityAsync(row, stored.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                    await GuardAsync(() => _table.UpdateEntityAsync(row, seen.ETag, TableUpdateMode.Replace, cancellationToken));
                 }
 
                 return;
             }
-            catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+            catch (JournalUnavailableException exception) when (exception.InnerException is RequestFailedException { Status: 409 or 412 })
             {
-                // Another instance wrote first: read again and compare.
+                seen = await ReadTicketAsync(ticket, cancellationToken); // another instance wrote first: compare with theirs
             }
         }
     }
