@@ -53,6 +53,37 @@ internal sealed class CommandRunner(
         A person is a mention, `me`, an email address or `uid:<kibana-uid>`. Alert ids are the alerts' document ids (`_id`) in Kibana; ids and people may come in any order.
         """;
 
+    /// <summary>
+    /// What every chat sender does with a message before running it: the length, the grammar, help, and whether the
+    /// caller may assign. Either a reply to send at once, or the command to run.
+    /// </summary>
+    public async Task<(ChatCommand? Command, string? Reply)> InterpretAsync(
+        string text, Func<IReadOnlyList<CommandToken>> tokenize, CommandVerb verb, ChatPerson caller, string source, CommandSyntax syntax,
+        string problemSeparator, CancellationToken cancellationToken)
+    {
+        if (Parser.CheckLength(text) is { } tooLong)
+        {
+            return (null, tooLong);
+        }
+
+        var parse = Parser.Parse(tokenize(), verb, caller);
+        if (parse.Command is not { } parsed)
+        {
+            Log.NotUnderstood(logger, source, parse.Problems.Count);
+            return (null, string.Join(problemSeparator, parse.Problems) + "\n\n" + Usage(syntax));
+        }
+
+        if (parsed.Verb == CommandVerb.Help)
+        {
+            return (null, Usage(syntax));
+        }
+
+        return await DenyCallerAsync(caller, cancellationToken) is { } refusal ? (null, refusal) : (parsed, null);
+    }
+
+    /// <summary>The command text kept with the delivery, bounded.</summary>
+    public static string Summary(string text) => text.Length <= 256 ? text : text[..256];
+
     /// <summary>Null when the caller may act; otherwise why not, in words they can act on. Fails closed when the people table cannot be read.</summary>
     public async Task<string?> DenyCallerAsync(ChatPerson caller, CancellationToken cancellationToken)
     {

@@ -93,32 +93,16 @@ internal static class SlackEndpoints
             return Reply(denial);
         }
 
-        if (runner.Parser.CheckLength(text) is { } tooLong)
-        {
-            return Reply(tooLong);
-        }
-
         var caller = new ChatPerson(SlackText.Person(team, user, slack.ScopesUsers), "you");
         var verb = command.Contains("unassign", StringComparison.OrdinalIgnoreCase) ? CommandVerb.Unassign : CommandVerb.Assign;
-        var parse = runner.Parser.Parse(SlackText.Tokenize(text, team, slack.ScopesUsers), verb, caller);
-        if (parse.Command is not { } parsed)
+        var (parsed, reply) = await runner.InterpretAsync(text, () => SlackText.Tokenize(text, team, slack.ScopesUsers), verb, caller, Source, Syntax, "\n", cancellationToken);
+        if (parsed is null)
         {
-            AssignBridge.Commands.Log.NotUnderstood(logger, Source, parse.Problems.Count);
-            return Reply(string.Join("\n", parse.Problems) + "\n\n" + CommandRunner.Usage(Syntax));
-        }
-
-        if (parsed.Verb == CommandVerb.Help)
-        {
-            return Reply(CommandRunner.Usage(Syntax));
-        }
-
-        if (await runner.DenyCallerAsync(caller, cancellationToken) is { } refusal)
-        {
-            return Reply(refusal);
+            return Reply(reply!);
         }
 
         var deliveryId = DeliveryId(team, channel, user, Field(form, "trigger_id"), body);
-        var commandContext = new CommandContext(Source, deliveryId, caller, $"slack:{team}/{user}", Truncate($"{command} {text}", 256));
+        var commandContext = new CommandContext(Source, deliveryId, caller, $"slack:{team}/{user}", CommandRunner.Summary($"{command} {text}"));
         var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), cancellationToken);
         if (result is CommandPending pending)
         {
@@ -158,5 +142,4 @@ internal static class SlackEndpoints
     private static string Field(Dictionary<string, StringValues> form, string name) =>
         form.TryGetValue(name, out var value) ? value.ToString() : string.Empty;
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

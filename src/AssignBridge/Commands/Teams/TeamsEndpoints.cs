@@ -71,32 +71,16 @@ internal static class TeamsEndpoints
         }
 
         var text = activity.Text ?? string.Empty;
-        if (runner.Parser.CheckLength(text) is { } tooLong)
-        {
-            return Reply(tooLong);
-        }
-
         var caller = new ChatPerson(new People.PersonRef(TeamsText.Namespace, userId), "you");
-        var parse = runner.Parser.Parse(TeamsText.Tokenize(text, activity.Entities), CommandVerb.Assign, caller);
-        if (parse.Command is not { } parsed)
+        var (parsed, reply) = await runner.InterpretAsync(text, () => TeamsText.Tokenize(text, activity.Entities), CommandVerb.Assign, caller, Source, syntax, "\n\n", cancellationToken);
+        if (parsed is null)
         {
-            AssignBridge.Commands.Log.NotUnderstood(logger, Source, parse.Problems.Count);
-            return Reply(string.Join("\n\n", parse.Problems) + "\n\n" + CommandRunner.Usage(syntax));
-        }
-
-        if (parsed.Verb == CommandVerb.Help)
-        {
-            return Reply(CommandRunner.Usage(syntax));
-        }
-
-        if (await runner.DenyCallerAsync(caller, cancellationToken) is { } refusal)
-        {
-            return Reply(refusal);
+            return Reply(reply!);
         }
 
         // Teams sends the same activity id again for the same message, so the journal recognises a resend.
         var deliveryId = activity.Id.Trim();
-        var commandContext = new CommandContext(Source, deliveryId, caller, $"teams:{userId}", Truncate(text, 256));
+        var commandContext = new CommandContext(Source, deliveryId, caller, $"teams:{userId}", CommandRunner.Summary(text));
         var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), cancellationToken);
         if (result is CommandPending)
         {
@@ -118,5 +102,4 @@ internal static class TeamsEndpoints
 
     private static JsonHttpResult<TeamsReply> Reply(string text) => TypedResults.Json(TeamsReply.Message(text), CommandsJsonContext.Default.TeamsReply);
 
-    private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }
