@@ -48,8 +48,6 @@ internal sealed class ExpiringCache<TKey, TValue>(int capacity, TimeProvider tim
 
     public void Remove(TKey key) => _entries.TryRemove(key, out _);
 
-    public void Clear() => _entries.Clear();
-
     private void MakeRoom()
     {
         var now = time.GetUtcNow();
