@@ -79,12 +79,7 @@ internal sealed class AssignmentService(
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
         }
 
-        var (spaces, error) = await SendAsync(intent, operations, cancellationToken);
-        if (error is null)
-        {
-            await RememberTicketAsync(intent, newest, cancellationToken);
-        }
-
+        var (spaces, error) = await SendAsync(intent, operations, newest, cancellationToken);
         Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
         return new AssignmentOutcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, resolved, unresolved, notes, error);
     }
@@ -168,8 +163,47 @@ internal sealed class AssignmentService(
     /// <summary>
     /// Sends the requests in order and stops at the first failure: the failures that matter (Kibana down, key
     /// refused, privileges missing) would fail the rest too. Every space says what was applied before the stop.
+    /// What each applied request did (managed assignees, audit) and, when all were applied, the ticket's newest
+    /// event are written side by side, and all of them before this returns: the journal marks the delivery
+    /// applied only after.
     /// </summary>
-    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, TicketMark? newest, CancellationToken cancellationToken)
+    {
+        var records = new List<Task>();
+        KibanaFailure? error;
+        IReadOnlyList<SpaceOutcome> spaces;
+        try
+        {
+            (spaces, error) = await SendEachAsync(intent, operations, records, cancellationToken);
+        }
+        catch
+        {
+            await SettleAsync(records); // the delivery is tried again and rewrites them; nothing is left running behind it
+            throw;
+        }
+
+        if (error is null)
+        {
+            records.Add(RememberTicketAsync(intent, newest, cancellationToken));
+        }
+
+        await Task.WhenAll(records);
+        return (spaces, error);
+    }
+
+    private static async Task SettleAsync(List<Task> records)
+    {
+        try
+        {
+            await Task.WhenAll(records);
+        }
+        catch (Exception exception) when (exception is JournalUnavailableException or OperationCanceledException)
+        {
+            // Reported by the failure that is being rethrown.
+        }
+    }
+
+    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendEachAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, List<Task> records, CancellationToken cancellationToken)
     {
         var tallies = new Dictionary<string, SpaceTally>(StringComparer.Ordinal);
         KibanaFailure? error = null;
@@ -189,10 +223,8 @@ internal sealed class AssignmentService(
                 var response = await batcher.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent.Ticket?.Key, cancellationToken);
                 Kibana.Log.Applied(logger, operation.Space, operation.AlertIds.Count, operation.Add.Count, operation.Remove.Count, response.Total, response.Updated, response.VersionConflicts);
                 tally.Add(response);
-                // Independent writes: side by side, so the delivery waits for one storage round trip instead of both.
-                await Task.WhenAll(
-                    managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken),
-                    audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
+                records.Add(managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken));
+                records.Add(audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
             }
             catch (KibanaRequestException exception)
             {

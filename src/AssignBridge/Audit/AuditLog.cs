@@ -165,15 +165,13 @@ internal sealed class AuditLog
         await GuardAsync(async () =>
         {
             await EnsureTableAsync(cancellationToken);
-            var tickets = new[] { intent.Ticket?.Key, intent.Reference }.OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+            // One row per ticket name (its key and its reference) and one per alert, each its own partition: all side by side.
             var kept = alertIds.Take(MaxAlertIdsKept).ToList();
-            foreach (var ticket in tickets)
-            {
-                await _table.UpsertEntityAsync(Row(TicketPartition(ticket), kept), TableUpdateMode.Replace, cancellationToken);
-            }
-
-            await Parallel.ForEachAsync(alertIds.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alertId, token) =>
-                await _table.UpsertEntityAsync(Row(AlertPartition(space, alertId), [alertId]), TableUpdateMode.Replace, token));
+            var rows = new[] { intent.Ticket?.Key, intent.Reference }.OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)
+                .Select(ticket => (Partition: TicketPartition(ticket), Alerts: (IReadOnlyList<string>)kept))
+                .Concat(alertIds.Distinct(StringComparer.Ordinal).Select(alertId => (Partition: AlertPartition(space, alertId), Alerts: (IReadOnlyList<string>)[alertId])));
+            await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, token) =>
+                await _table.UpsertEntityAsync(Row(row.Partition, row.Alerts), TableUpdateMode.Replace, token));
             return true;
         });
 
