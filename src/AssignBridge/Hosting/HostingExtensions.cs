@@ -128,7 +128,8 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<ReconcileService>();
         services.AddHostedService<ReconcileScheduler>();
-        services.AddHostedService<StorageWarmup>();
+        services.AddSingleton<Warmup>();
+        services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
         services.AddSingleton<HealthChecks>();
         services.AddWebhookSources();
         services.AddCommands();

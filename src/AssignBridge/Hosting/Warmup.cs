@@ -1,18 +1,37 @@
 using AssignBridge.Audit;
 using AssignBridge.Journal;
+using AssignBridge.Kibana;
 using AssignBridge.People;
-using Azure;
+using AssignBridge.Secrets;
 
 namespace AssignBridge.Hosting;
 
 /// <summary>
-/// Once Kestrel listens (never before: the Functions host waits for <c>GET /</c>), makes sure the tables exist and
-/// the storage connection is open, so that the first delivery does not pay for four table creations. Best effort:
-/// a failure here is logged and the stores create their tables on first use as before.
+/// Once Kestrel listens (never before: the Functions host waits for <c>GET /</c>), prepares what the first delivery
+/// would otherwise wait for: the four tables and the storage connection, the Kibana client with its handlers and
+/// resilience pipeline, and the Kibana API key (from Key Vault on Azure). Best effort: each step that fails is
+/// logged and done again on first use, as it would be without this.
 /// </summary>
-internal sealed class StorageWarmup(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<StorageWarmup> logger) : BackgroundService
+internal sealed class Warmup(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Warmup> logger) : BackgroundService
 {
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when every step has succeeded or failed (or the app stopped first).</summary>
+    public Task Finished => _finished.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await PrepareAsync(stoppingToken);
+        }
+        finally
+        {
+            _finished.TrySetResult();
+        }
+    }
+
+    private async Task PrepareAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
@@ -28,21 +47,34 @@ internal sealed class StorageWarmup(IServiceProvider services, IHostApplicationL
             }
         }
 
-        try
-        {
-            await Task.WhenAll(
+        await Task.WhenAll(
+            StepAsync("tables", () => Task.WhenAll(
                 services.GetRequiredService<DeliveryJournal>().EnsureTableAsync(stoppingToken),
                 services.GetRequiredService<ManagedAssignees>().EnsureTableAsync(stoppingToken),
                 services.GetRequiredService<PeopleDirectory>().EnsureTableAsync(stoppingToken),
-                services.GetRequiredService<AuditLog>().EnsureTableAsync(stoppingToken));
-        }
-        catch (Exception exception) when (exception is RequestFailedException or AggregateException or JournalUnavailableException or AuditUnavailableException)
+                services.GetRequiredService<AuditLog>().EnsureTableAsync(stoppingToken))),
+            StepAsync("Kibana client", () =>
+            {
+                services.GetRequiredService<KibanaClient>(); // builds the handler chain, which the factory keeps for reuse
+                return Task.CompletedTask;
+            }),
+            StepAsync("Kibana API key", () => services.GetRequiredService<KibanaApiKeyProvider>().GetAsync(stoppingToken)));
+
+        async Task StepAsync(string step, Func<Task> prepare)
         {
-            Log.WarmupFailed(logger, exception.GetType().Name);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping before storage answered.
+            try
+            {
+                await Task.Run(prepare, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Stopping before it finished.
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // Never the message: it may quote configuration. The first delivery meets the same failure and says more.
+                Log.WarmupFailed(logger, step, exception.GetType().Name);
+            }
         }
     }
 }
