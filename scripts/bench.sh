@@ -7,8 +7,8 @@
 #   --no-publish  reuse the packages of the last run under artifacts/bench/packages
 #   --skip X      leave out the warm/burst/memory phases (load) or the cold-start phase (cold)
 #
-# It publishes four self-contained linux-x64 packages with the flags of scripts/publish.sh: the bridge and an empty
-# ASP.NET Core app (bench/EmptyApp, the cold-start floor), each ReadyToRun and plain JIT. It starts its own in-memory
+# It publishes six self-contained linux-x64 packages with the flags of scripts/publish.sh: the bridge and an empty
+# ASP.NET Core app (bench/EmptyApp, the cold-start floor), each ReadyToRun, composite ReadyToRun and plain JIT. It starts its own in-memory
 # Azurite from tools/node_modules (never installs it: run scripts/test.sh or `npm ci --prefix tools` once) and hosts
 # the Kibana simulator in process. Not part of scripts/test.sh: it takes several minutes.
 set -euo pipefail
@@ -38,11 +38,15 @@ if [[ $publish -eq 1 ]]; then
   rm -rf "$packages"
   for project in src/AssignBridge/AssignBridge.csproj bench/EmptyApp/EmptyApp.csproj; do
     name="$([[ $project == *EmptyApp* ]] && echo empty || echo bridge)"
-    for r2r in true false; do
-      flavour="$([[ $r2r == true ]] && echo r2r || echo jit)"
+    for flavour in r2r composite jit; do
+      case "$flavour" in
+        r2r) flags=(-p:PublishReadyToRun=true) ;;
+        composite) flags=(-p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true) ;;  # app and framework in one image
+        jit) flags=(-p:PublishReadyToRun=false) ;;
+      esac
       echo "==> publish $name ($flavour)"
       # Its own bin/obj, as in scripts/publish.sh: a linux-x64 restore must not rewrite what `dotnet build` uses.
-      dotnet publish "$project" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=$r2r \
+      dotnet publish "$project" -c Release -r linux-x64 --self-contained true "${flags[@]}" \
         -p:DebugType=none -p:SatelliteResourceLanguages=en --artifacts-path "$root/artifacts/bench/build/$name-$flavour" \
         -o "$packages/$name-$flavour" -warnaserror -v quiet -nologo
     done
