@@ -25,10 +25,11 @@ internal sealed class AssignmentService(
 {
     /// <exception cref="PeopleUnavailableException">The people table could not be read; nothing was sent.</exception>
     /// <exception cref="JournalUnavailableException">The managed-assignees table could not be used; trying again is safe.</exception>
-    public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
+    /// <param name="ticketRead">The ticket's newest applied event, already being read by the caller; null to read it here.</param>
+    public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, Task<TicketMark?>? ticketRead = null, CancellationToken cancellationToken = default)
     {
         using var onItsWay = batcher.Expect(); // concurrent deliveries with the same assignees wait briefly to share one Kibana call
-        var newest = intent.Ticket is null ? null : await managed.ReadTicketAsync(intent.Ticket, cancellationToken);
+        var newest = intent.Ticket is null ? null : await (ticketRead ?? managed.ReadTicketAsync(intent.Ticket, cancellationToken)).WaitAsync(cancellationToken);
         if (intent.Ticket is not null && ManagedAssignees.IsSuperseded(intent.Ticket, newest))
         {
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null);

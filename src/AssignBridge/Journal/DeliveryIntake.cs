@@ -21,11 +21,17 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 /// before that), recognise a redelivery, then make the first attempt within a deadline. Past the deadline the
 /// attempt is recorded as due again, so reconciliation finishes it.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, ManagedAssignees managed, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
 {
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, intent, "intake"); // span + DeliveryId/Source logging scope
+
+        // The first attempt needs the ticket's newest applied event; reading it changes nothing, so it goes alongside
+        // the journal write instead of after it (one storage round trip less to wait for). Nothing acts on it unless
+        // the delivery was journaled.
+        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var ticketRead = intent.Ticket is null ? null : managed.ReadTicketAsync(intent.Ticket, readCancel.Token);
         JournalEntry entry;
         bool created;
         try
@@ -34,19 +40,45 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         }
         catch (JournalUnavailableException exception)
         {
+            await ForgetAsync(ticketRead, readCancel);
             Log.NotRecorded(logger, intent.Source, intent.DeliveryId, exception.Message);
             return new IntakeNotRecorded(intent.DeliveryId, exception.Message);
+        }
+        catch
+        {
+            await ForgetAsync(ticketRead, readCancel);
+            throw;
         }
 
         if (!created)
         {
+            await ForgetAsync(ticketRead, readCancel);
             Log.Redelivered(logger, intent.Source, intent.DeliveryId, JournalEntry.StatusName(entry.Status));
             return new IntakeRedelivered(intent.DeliveryId, entry, entry.BodyHash == DeliveryJournal.Hash(intent));
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds));
-        var attempt = await processor.AttemptAsync(entry, limit.Token);
+        var attempt = await processor.AttemptAsync(entry, ticketRead, limit.Token);
         return new IntakeAttempted(intent.DeliveryId, entry, attempt);
+    }
+
+    /// <summary>Stops a read nobody will use and waits for it, so that nothing keeps running behind the answer.</summary>
+    private static async Task ForgetAsync(Task<TicketMark?>? read, CancellationTokenSource cancel)
+    {
+        if (read is null)
+        {
+            return;
+        }
+
+        await cancel.CancelAsync();
+        try
+        {
+            await read;
+        }
+        catch (Exception exception) when (exception is JournalUnavailableException or OperationCanceledException)
+        {
+            // Unused either way.
+        }
     }
 }

@@ -15,7 +15,12 @@ internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? O
 /// </summary>
 internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, ILogger<DeliveryProcessor> logger)
 {
-    public async Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken)
+    public Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken) => AttemptAsync(claimed, null, cancellationToken);
+
+    /// <param name="claimed">The delivery, claimed by the caller.</param>
+    /// <param name="ticketRead">The ticket's newest applied event, when the caller already started reading it; read here otherwise.</param>
+    /// <param name="cancellationToken">The attempt's deadline; its result is recorded even when it passes.</param>
+    public async Task<AttemptResult> AttemptAsync(JournalEntry claimed, Task<TicketMark?>? ticketRead, CancellationToken cancellationToken)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, claimed.Intent, "attempt"); // span + DeliveryId/Source logging scope
         AssignmentOutcome? outcome = null;
@@ -24,7 +29,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
         TimeSpan? retryAfter = null;
         try
         {
-            outcome = await service.ApplyAsync(claimed.Intent, cancellationToken);
+            outcome = await service.ApplyAsync(claimed.Intent, ticketRead, cancellationToken);
             (error, retryable, retryAfter) = outcome.Status switch
             {
                 AssignmentStatus.Applied or AssignmentStatus.NothingToApply => (null, false, null),
