@@ -106,6 +106,27 @@ public sealed class KibanaBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Expect_InsideAnExpectedFlow_SameExpectation_EndingTheInnerEndsIt()
+    {
+        // Fake time never advanced: were anyone still counted as on the way, the request below would never go out.
+        var batcher = Batcher(coalesceMilliseconds: 60_000, _time);
+        var outer = await Task.Run(() =>
+        {
+            var announced = batcher.Expect(); // the intake, before journaling
+            var nested = batcher.Expect();    // AssignmentService, inside the same flow
+            Assert.Same(announced, nested);
+            nested.Dispose();                 // the attempt ended without reaching Kibana (nothing to apply)
+            return announced;
+        });
+
+        var answer = await batcher.SetAssigneesAsync("default", ["a1"], s_alice, []).WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(1, answer.Updated);
+        Assert.Single(_kibana.Requests);
+        outer.Dispose(); // ending it twice changes nothing
+    }
+
+    [Fact]
     public async Task SetAssigneesAsync_ArrivingWhileRequestInFlight_ShareTheNextRequest()
     {
         var batcher = Batcher(coalesceMilliseconds: 0, _time);

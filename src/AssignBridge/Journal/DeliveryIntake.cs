@@ -1,4 +1,5 @@
 using AssignBridge.Assignments;
+using AssignBridge.Kibana;
 using AssignBridge.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -21,11 +22,15 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 /// before that), recognise a redelivery, then make the first attempt within a deadline. Past the deadline the
 /// attempt is recorded as due again, so reconciliation finishes it.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, ManagedAssignees managed, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
 {
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, intent, "intake"); // span + DeliveryId/Source logging scope
+
+        // Announced from the start, journal write included: a Kibana request gathering company waits for deliveries
+        // still being journaled too (at most Kibana:CoalesceMilliseconds), so a burst shares requests.
+        using var onItsWay = batcher.Expect();
 
         // The first attempt needs the ticket's newest applied event; reading it changes nothing, so it goes alongside
         // the journal write instead of after it (one storage round trip less to wait for). Nothing acts on it unless

@@ -33,8 +33,14 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
     /// <see cref="KibanaOptions.CoalesceMilliseconds"/>). Only deliveries known to be coming are waited for, so a lone
     /// delivery waits not at all.
     /// </summary>
+    /// <remarks>Inside a flow already expected (the intake announces a delivery before journaling it), the same expectation is returned: disposing either ends it.</remarks>
     public IDisposable Expect()
     {
+        if (s_expected.Value is { IsPending: true } outer && outer.Batcher == this)
+        {
+            return outer;
+        }
+
         var expectation = new Expectation(this);
         Interlocked.Increment(ref _onTheirWay);
         s_expected.Value = expectation;
@@ -236,6 +242,10 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
     private sealed class Expectation(KibanaBatcher batcher) : IDisposable
     {
         private int _arrived;
+
+        public KibanaBatcher Batcher => batcher;
+
+        public bool IsPending => Volatile.Read(ref _arrived) == 0;
 
         public void Arrive()
         {
