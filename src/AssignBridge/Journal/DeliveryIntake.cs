@@ -77,13 +77,7 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         }
 
         await cancel.CancelAsync();
-        try
-        {
-            await read;
-        }
-        catch (Exception exception) when (exception is JournalUnavailableException or OperationCanceledException)
-        {
-            // Unused either way.
-        }
+        await Task.WhenAny(read); // never throws: whatever the read came to is of no use, and must not replace the caller's failure
+        _ = read.Exception;       // observed, so that a failed read is not reported as unobserved
     }
 }
