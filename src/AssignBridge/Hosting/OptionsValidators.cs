@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
 using AssignBridge.Commands;
@@ -17,8 +18,8 @@ using Microsoft.Extensions.Options;
 namespace AssignBridge.Hosting;
 
 // The options' data annotations (and IValidatableObject) checked by generated code rather than by reflection: the
-// checks run at start-up (ValidateOnStart), before Kestrel answers the host's first GET /, and reflection made them
-// the largest single cost there.
+// checks run at start-up (StartupOptionsCheck), before Kestrel answers the host's first GET /, and reflection made
+// them the largest single cost there. Each options registration also validates on first use with the same validator.
 [OptionsValidator] internal sealed partial class KibanaOptionsValidator : IValidateOptions<KibanaOptions>;
 [OptionsValidator] internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>;
 [OptionsValidator] internal sealed partial class PeopleOptionsValidator : IValidateOptions<PeopleOptions>;
@@ -37,7 +38,7 @@ namespace AssignBridge.Hosting;
 internal static class OptionsValidation
 {
     /// <summary>Validates <typeparamref name="TOptions"/> with its generated validator (in place of ValidateDataAnnotations).</summary>
-    public static OptionsBuilder<TOptions> ValidateGenerated<TOptions, TValidator>(this OptionsBuilder<TOptions> builder)
+    public static OptionsBuilder<TOptions> ValidateGenerated<TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this OptionsBuilder<TOptions> builder)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {
