@@ -2,6 +2,10 @@ using AssignBridge.Hosting;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Reconciliation;
+using AssignBridge.Sources.Jira;
+using AssignBridge.Sources.ServiceNow;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Tests;
 
@@ -52,4 +56,68 @@ public sealed class OptionsValidatorsTests
         Assert.True(result.Failed);
         Assert.Contains("Reconcile:Schedule", result.FailureMessage, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Jira_BadSpaceOrPattern_FailsNamingTheSetting()
+    {
+        var options = new JiraOptions { DefaultSpace = "Not A Space", AlertPattern = "(unclosed" };
+        options.ProjectSpaces["SOC"] = "soc";
+
+        var result = new JiraOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Jira:DefaultSpace", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("Jira:AlertPattern", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new JiraOptionsValidator().Validate(null, new JiraOptions { DefaultSpace = "soc", AlertPattern = "SOC-(?<id>[a-f0-9]+)" }).Succeeded);
+    }
+
+    [Fact]
+    public void ServiceNow_BadSpace_FailsNamingTheSetting()
+    {
+        var result = new ServiceNowOptionsValidator().Validate(null, new ServiceNowOptions { DefaultSpace = "EMEA SOC" });
+
+        Assert.True(result.Failed);
+        Assert.Contains("ServiceNow:DefaultSpace", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void StartupCheck_CoversEveryGeneratedValidator()
+    {
+        var generated = typeof(StartupOptionsCheck).Assembly.GetTypes()
+            .Where(t => t.IsDefined(typeof(OptionsValidatorAttribute), inherit: false))
+            .Select(t => t.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidateOptions<>)).GetGenericArguments()[0])
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToList();
+
+        var checkedTypes = StartupOptionsCheck.Check(Configuration(("Kibana:Url", "http://kibana/"), ("Storage:ConnectionString", "UseDevelopmentStorage=true")));
+
+        Assert.Equal(14, generated.Count);
+        Assert.Equal(generated, checkedTypes.OrderBy(t => t.FullName, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void StartupCheck_SeveralBadSections_ReportsEachNamingItsSetting()
+    {
+        var exception = Assert.Throws<AggregateException>(() => StartupOptionsCheck.Check(Configuration(
+            ("Storage:ConnectionString", "UseDevelopmentStorage=true"), ("Jira:AlertPattern", "(unclosed"))));
+
+        var failures = exception.InnerExceptions.Cast<OptionsValidationException>().ToList();
+        Assert.Equal([typeof(JiraOptions), typeof(KibanaOptions)], failures.Select(f => f.OptionsType).OrderBy(t => t.Name, StringComparer.Ordinal));
+        Assert.Contains(failures, f => f.Message.Contains("Kibana:Url", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Message.Contains("Jira:AlertPattern", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StartupCheck_BindsLikeTheOptionsPattern_ValuesGivenDefaultsKept()
+    {
+        var bad = Assert.Throws<OptionsValidationException>(() => StartupOptionsCheck.Check(Configuration(
+            ("Kibana:Url", "http://kibana/"), ("Kibana:MaxIdsPerRequest", "0"), ("Storage:ConnectionString", "UseDevelopmentStorage=true"))));
+
+        Assert.Equal(typeof(KibanaOptions), bad.OptionsType);
+        Assert.Contains("MaxIdsPerRequest", bad.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Kibana:Url", bad.Message, StringComparison.Ordinal); // the URL given was bound
+    }
+
+    private static IConfiguration Configuration(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
 }

@@ -56,7 +56,7 @@ internal static class AuditExtensions
 {
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateGenerated<AuditOptions, AuditOptionsValidator>().ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateGenerated<AuditOptions, AuditOptionsValidator>();
         services.AddSingleton<AuditLog>();
         services.AddNotifications();
         return services;

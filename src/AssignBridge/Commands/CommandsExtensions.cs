@@ -8,9 +8,9 @@ internal static class CommandsExtensions
 {
     public static IServiceCollection AddCommands(this IServiceCollection services)
     {
-        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateGenerated<CommandsOptions, CommandsOptionsValidator>().ValidateOnStart();
-        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateGenerated<SlackOptions, SlackOptionsValidator>().ValidateOnStart();
-        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateGenerated<TeamsOptions, TeamsOptionsValidator>().ValidateOnStart();
+        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateGenerated<CommandsOptions, CommandsOptionsValidator>();
+        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateGenerated<SlackOptions, SlackOptionsValidator>();
+        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateGenerated<TeamsOptions, TeamsOptionsValidator>();
         services.AddSingleton<CommandRunner>();
 
         // The verifiers read their secrets from configuration (Key Vault references on Azure), never from options.

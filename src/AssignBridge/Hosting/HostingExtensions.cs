@@ -64,13 +64,15 @@ internal static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
-        services.AddOptions<KibanaOptions>().BindConfiguration(KibanaOptions.SectionName).ValidateGenerated<KibanaOptions, KibanaOptionsValidator>().ValidateOnStart();
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateGenerated<KeyVaultOptions, KeyVaultOptionsValidator>().ValidateOnStart();
-        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateGenerated<PeopleOptions, PeopleOptionsValidator>().ValidateOnStart();
-        services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateGenerated<AssignmentsOptions, AssignmentsOptionsValidator>().ValidateOnStart();
-        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateGenerated<JournalOptions, JournalOptionsValidator>().ValidateOnStart();
-        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateGenerated<ReconcileOptions, ReconcileOptionsValidator>().ValidateOnStart();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateGenerated<StorageOptions, StorageOptionsValidator>().ValidateOnStart();
+        services.AddOptions<KibanaOptions>().BindConfiguration(KibanaOptions.SectionName).ValidateGenerated<KibanaOptions, KibanaOptionsValidator>();
+        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateGenerated<KeyVaultOptions, KeyVaultOptionsValidator>();
+        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateGenerated<PeopleOptions, PeopleOptionsValidator>();
+        services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateGenerated<AssignmentsOptions, AssignmentsOptionsValidator>();
+        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateGenerated<JournalOptions, JournalOptionsValidator>();
+        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateGenerated<ReconcileOptions, ReconcileOptionsValidator>();
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateGenerated<StorageOptions, StorageOptionsValidator>();
+
+        services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
         services.AddSingleton(sp => CreateSecretClient(sp));
         services.AddSingleton(sp => new KibanaApiKeyProvider(

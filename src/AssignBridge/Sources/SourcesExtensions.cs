@@ -12,13 +12,8 @@ internal static class SourcesExtensions
     {
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SourcesJsonContext.Default));
 
-        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateGenerated<JiraOptions, JiraOptionsValidator>()
-            .Validate(o => SpacesValid(o.DefaultSpace, o.ProjectSpaces.Values), "Jira:DefaultSpace and Jira:ProjectSpaces must be Kibana space ids: lower-case letters, digits, '_' and '-'.")
-            .Validate(o => PatternValid(o.AlertPattern), "Jira:AlertPattern must be a valid .NET regular expression.")
-            .ValidateOnStart();
-        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateGenerated<ServiceNowOptions, ServiceNowOptionsValidator>()
-            .Validate(o => SpacesValid(o.DefaultSpace, []), "ServiceNow:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")
-            .ValidateOnStart();
+        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateGenerated<JiraOptions, JiraOptionsValidator>();
+        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateGenerated<ServiceNowOptions, ServiceNowOptionsValidator>();
 
         services.AddSingleton<JiraSignatureVerifier>();
         services.AddSingleton<JiraEventReader>();
@@ -34,10 +29,10 @@ internal static class SourcesExtensions
         return app;
     }
 
-    private static bool SpacesValid(string? defaultSpace, IEnumerable<string> spaces) =>
+    internal static bool SpacesValid(string? defaultSpace, IEnumerable<string> spaces) =>
         (string.IsNullOrWhiteSpace(defaultSpace) || KibanaSpaces.IsValid(defaultSpace.Trim())) && spaces.All(s => KibanaSpaces.IsValid(s.Trim()));
 
-    private static bool PatternValid(string? pattern)
+    internal static bool PatternValid(string? pattern)
     {
         if (string.IsNullOrWhiteSpace(pattern))
         {

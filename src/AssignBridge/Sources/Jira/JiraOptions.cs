@@ -7,7 +7,7 @@ namespace AssignBridge.Sources.Jira;
 /// <c>Jira:Secrets</c> (admin-webhook HMAC) and <c>Jira:AutomationSecrets</c> (Automation's header) and are read by
 /// <see cref="JiraSignatureVerifier"/>, not bound here.
 /// </summary>
-internal sealed class JiraOptions
+internal sealed class JiraOptions : IValidatableObject
 {
     public const string SectionName = "Jira";
 
@@ -51,4 +51,17 @@ internal sealed class JiraOptions
 
     /// <summary>A label starting with this names the space for one ticket (<c>kibana-space:emea</c>); it wins over everything.</summary>
     public string? SpaceLabelPrefix { get; set; } = "kibana-space:";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!SourcesExtensions.SpacesValid(DefaultSpace, ProjectSpaces.Values))
+        {
+            yield return new ValidationResult("Jira:DefaultSpace and Jira:ProjectSpaces must be Kibana space ids: lower-case letters, digits, '_' and '-'.");
+        }
+
+        if (!SourcesExtensions.PatternValid(AlertPattern))
+        {
+            yield return new ValidationResult("Jira:AlertPattern must be a valid .NET regular expression.");
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace AssignBridge.Sources.ServiceNow;
 /// Limits and linking of <c>POST /api/webhooks/servicenow</c>. The secrets live under <c>ServiceNow:Secrets</c> and
 /// are read by <see cref="ServiceNowVerifier"/>, not bound here.
 /// </summary>
-internal sealed class ServiceNowOptions
+internal sealed class ServiceNowOptions : IValidatableObject
 {
     public const string SectionName = "ServiceNow";
 
@@ -31,4 +31,12 @@ internal sealed class ServiceNowOptions
 
     /// <summary>The space when the delivery names none; <c>Kibana:DefaultSpace</c> when unset.</summary>
     public string? DefaultSpace { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!SourcesExtensions.SpacesValid(DefaultSpace, []))
+        {
+            yield return new ValidationResult("ServiceNow:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.");
+        }
+    }
 }
