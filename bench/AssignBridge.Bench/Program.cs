@@ -198,14 +198,17 @@ if (!options.Skip.Contains("cold"))
         ("TieredPGO=0", new() { ["DOTNET_TieredPGO"] = "0" }),
         ("TieredCompilation=0", new() { ["DOTNET_TieredCompilation"] = "0" }),
     };
-    var variants = new List<(string Name, string Floor, string Exe, Dictionary<string, string> Environment, bool Delivery)>();
-    foreach (var publish in new[] { "r2r", "composite", "jit" })
+    var variants = new List<(string Name, string Floor, string Exe, Dictionary<string, string> Environment, bool Bridge, bool Delivery)>();
+    // Native AOT only when scripts/bench.sh could build it (it needs clang). Its first delivery is not measured: it
+    // fails there (Azure.Data.Tables creates tables with reflection-based JSON, which trimming breaks; README).
+    string[] flavours = ["r2r", "composite", "jit", "aot"];
+    foreach (var publish in flavours.Where(p => Directory.Exists(Path.Combine(options.Packages, $"bridge-{p}"))))
     {
         foreach (var (knob, environment) in publish == "r2r" ? knobs : knobs[..1])
         {
             var suffix = knob.Length == 0 ? "" : " " + knob;
-            variants.Add(($"empty {publish}{suffix}", "", Path.Combine(options.Packages, $"empty-{publish}", "EmptyApp"), environment, false));
-            variants.Add(($"bridge {publish}{suffix}", $"empty {publish}{suffix}", Path.Combine(options.Packages, $"bridge-{publish}", "AssignBridge"), environment, true));
+            variants.Add(($"empty {publish}{suffix}", "", Path.Combine(options.Packages, $"empty-{publish}", "EmptyApp"), environment, false, false));
+            variants.Add(($"bridge {publish}{suffix}", $"empty {publish}{suffix}", Path.Combine(options.Packages, $"bridge-{publish}", "AssignBridge"), environment, true, publish != "aot"));
         }
     }
 
@@ -217,7 +220,7 @@ if (!options.Skip.Contains("cold"))
     {
         foreach (var variant in variants)
         {
-            var environment = new Dictionary<string, string>(variant.Delivery ? settings : []);
+            var environment = new Dictionary<string, string>(variant.Bridge ? settings : []);
             foreach (var (name, value) in variant.Environment)
             {
                 environment[name] = value;
@@ -241,14 +244,27 @@ if (!options.Skip.Contains("cold"))
         }
     }
 
-    foreach (var variant in variants.Where(v => v.Delivery))
+    foreach (var variant in variants.Where(v => v.Bridge))
     {
         var floor = Median(answering[variant.Floor]);
         var scenario = "cold " + variant.Name["bridge ".Length..];
         Console.WriteLine($"  {scenario}: GET / {Median(answering[variant.Name]):0} ms, first applied {Median(applied[variant.Name]):0} ms; empty app GET / {floor:0} ms");
         report.Add(scenario, "GET / answering (ms)", Median(answering[variant.Name]), floor, "<= 1.2x", r => r <= 1.2);
-        report.Add(scenario, "first delivery applied (ms)", Median(applied[variant.Name]), floor, "<= 2.5x", r => r <= 2.5);
-        report.Add(scenario, "RSS after first delivery (MiB)", Median(rss[variant.Name]), Median(rss[variant.Floor]), null, null);
+        if (variant.Delivery)
+        {
+            report.Add(scenario, "first delivery applied (ms)", Median(applied[variant.Name]), floor, "<= 2.5x", r => r <= 2.5);
+            report.Add(scenario, "RSS after first delivery (MiB)", Median(rss[variant.Name]), Median(rss[variant.Floor]), null, null);
+        }
+        else
+        {
+            report.Add(scenario, "RSS after GET / (MiB)", Median(rss[variant.Name]), Median(rss[variant.Floor]), null, null);
+        }
+    }
+
+    // The stretch goal: the bridge's GET / against the plain JIT floor (the empty app, not compiled ahead).
+    if (answering.TryGetValue("bridge aot", out var aot) && answering.TryGetValue("empty jit", out var jitFloor))
+    {
+        report.Add("cold aot", "GET / answering vs the JIT floor (ms)", Median(aot), Median(jitFloor), "<= 0.3x (stretch)", r => r <= 0.3);
     }
 }
 
