@@ -1,3 +1,4 @@
+using AssignBridge.Hosting;
 using AssignBridge.Audit;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
@@ -33,18 +34,9 @@ internal sealed class Warmup(IServiceProvider services, IHostApplicationLifetime
 
     private async Task PrepareAsync(CancellationToken stoppingToken)
     {
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitUntilListeningAsync(stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+            return;
         }
 
         await Task.WhenAll(

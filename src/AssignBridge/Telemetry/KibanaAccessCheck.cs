@@ -135,19 +135,9 @@ internal sealed class KibanaAccessCheck(
             return;
         }
 
-        // Only once the server listens: nothing slow may come before that.
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
-        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        if (!await lifetime.WaitUntilListeningAsync(stoppingToken))
         {
-            try
-            {
-                await started.Task;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+            return;
         }
 
         var delay = TimeSpan.FromSeconds(5);
