@@ -38,26 +38,26 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ticketRead = intent.Ticket is null ? null : managed.ReadTicketAsync(intent.Ticket, readCancel.Token);
         JournalEntry entry;
-        bool created;
+        var created = false;
         try
         {
             (entry, created) = await journal.RecordAsync(intent, cancellationToken);
         }
         catch (JournalUnavailableException exception)
         {
-            await ForgetAsync(ticketRead, readCancel);
             Log.NotRecorded(logger, intent.Source, intent.DeliveryId, exception.Message);
             return new IntakeNotRecorded(intent.DeliveryId, exception.Message);
         }
-        catch
+        finally
         {
-            await ForgetAsync(ticketRead, readCancel);
-            throw;
+            if (!created)
+            {
+                await ForgetAsync(ticketRead, readCancel); // not journaled now, or journaled before: no attempt will use it
+            }
         }
 
         if (!created)
         {
-            await ForgetAsync(ticketRead, readCancel);
             Log.Redelivered(logger, intent.Source, intent.DeliveryId, JournalEntry.StatusName(entry.Status));
             return new IntakeRedelivered(intent.DeliveryId, entry, entry.BodyHash == DeliveryJournal.Hash(intent));
         }
