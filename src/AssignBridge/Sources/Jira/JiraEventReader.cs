@@ -83,7 +83,16 @@ internal sealed class JiraEventReader
 
         var automation = eventName is null;
         var fields = issue.Fields ?? [];
-        var assignee = User(fields, "assignee");
+        JiraUser? assignee;
+        try
+        {
+            assignee = User(fields, "assignee");
+        }
+        catch (JsonException)
+        {
+            return new JiraMalformed("fields.assignee must be an object whose accountId, name, key, emailAddress and displayName are strings.");
+        }
+
         var changelog = payload.Changelog ?? issue.Changelog;
         var (change, history) = AssigneeChange(changelog);
         var cloud = IsCloud(payload, assignee, change, issue.Self);

@@ -142,7 +142,17 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
             return false;
         }
 
-        var user = element.Deserialize(SourcesJsonContext.Default.ServiceNowUser)!;
+        ServiceNowUser user;
+        try
+        {
+            user = element.Deserialize(SourcesJsonContext.Default.ServiceNowUser)!;
+        }
+        catch (JsonException)
+        {
+            problem = $"{name} must be an object whose sys_id, user_name and email are strings.";
+            return false;
+        }
+
         var id = Clean(_options.IdentityField == "sys_id" ? user.SysId : user.UserName) ?? Clean(user.SysId) ?? Clean(user.UserName);
         var email = Clean(user.Email);
         if (id is null && email is null)
