@@ -40,7 +40,7 @@ internal static class AuditEndpoints
         var limit = Math.Clamp(top ?? 100, 1, 1_000);
         try
         {
-            var records = alert is { Length: > 0 }
+            var records = !string.IsNullOrWhiteSpace(alert)
                 ? await audit.ForAlertAsync(space, alert, limit, cancellationToken)
                 : await audit.ForTicketAsync(ticket!, limit, cancellationToken);
             return TypedResults.Json(records.ToList(), AuditJsonContext.Default.ListAuditRecord);

@@ -130,7 +130,9 @@ internal static class PeopleAdminEndpoints
         }
         catch (JsonException exception)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not valid JSON", detail: exception.Message);
+            // Never the exception's own text: it names internal types.
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not valid JSON",
+                detail: $"JSON error at {exception.Path} (line {exception.LineNumber + 1}): send an object with kibanaUid and, optionally, displayName.");
         }
 
         var (mapping, problem) = PeopleFile.Validate("body", ns, key, body?.KibanaUid, body?.DisplayName);
