@@ -16,7 +16,4 @@ internal static partial class Log
 
     [LoggerMessage(1605, LogLevel.Information, "Command from {Source} not understood: {Count} problems.")]
     public static partial void NotUnderstood(ILogger logger, string source, int count);
-
-    [LoggerMessage(1606, LogLevel.Warning, "Command from {Source} refused: {Reason}.")]
-    public static partial void Denied(ILogger logger, string source, string reason);
 }
