@@ -7,6 +7,7 @@ using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
+using AssignBridge.People;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -149,9 +150,9 @@ internal sealed class AuditLog
         return deleted;
     }
 
-    internal static string AlertPartition(string space, string alertId) => "alert|" + Hash($"{space}\n{alertId}");
+    internal static string AlertPartition(string space, string alertId) => RowKeys.AlertPartition(space, alertId);
 
-    internal static string TicketPartition(string ticket) => "ticket|" + Hash(ticket);
+    internal static string TicketPartition(string ticket) => RowKeys.TicketPartition(ticket);
 
     /// <summary>Newest first: the row key starts with the time counted down from the end of time.</summary>
     internal static string RowKey(DateTimeOffset at, string unique) =>
@@ -246,7 +247,6 @@ internal sealed class AuditLog
     private static IReadOnlyList<string> List(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, AuditJsonContext.Default.IReadOnlyListString) ?? [];
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 

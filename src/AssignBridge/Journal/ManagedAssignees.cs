@@ -1,6 +1,4 @@
 using AssignBridge.Hosting;
-using System.Security.Cryptography;
-using System.Text;
 using AssignBridge.Assignments;
 using AssignBridge.People;
 using Azure;
@@ -24,7 +22,6 @@ internal sealed record ManagedAssignee(string Space, string AlertId, string Uid,
 /// </summary>
 internal sealed class ManagedAssignees
 {
-    private const string TicketPrefix = "ticket|";
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly LazyTable _lazy;
@@ -161,11 +158,9 @@ internal sealed class ManagedAssignees
         ticket.Sequence is { } sequence && storedSequence is { } seen ? sequence < seen
         : ticket.ChangedAt is { } changedAt && storedChangedAt is { } seenAt && changedAt < seenAt;
 
-    private static string AlertPartition(AlertRef alert) =>
-        "alert|" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{alert.Space}\n{alert.AlertId}")));
+    private static string AlertPartition(AlertRef alert) => RowKeys.AlertPartition(alert.Space, alert.AlertId);
 
-    private static string TicketPartition(string key) =>
-        TicketPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    private static string TicketPartition(string key) => RowKeys.TicketPartition(key);
 
     public async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {

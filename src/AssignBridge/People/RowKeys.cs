@@ -12,6 +12,14 @@ internal static class RowKeys
     /// <summary>Table Storage allows 1 KiB (512 UTF-16 characters) per key.</summary>
     public const int MaxLength = 512;
 
+    /// <summary>The partition of one alert's rows (managed assignees, audit): a hash of space and id, so any id fits.</summary>
+    public static string AlertPartition(string space, string alertId) => "alert|" + Hash($"{space}\n{alertId}");
+
+    /// <summary>The partition of one ticket's rows (its newest event, audit), by its key or reference.</summary>
+    public static string TicketPartition(string ticket) => "ticket|" + Hash(ticket);
+
+    private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     public static string Encode(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
