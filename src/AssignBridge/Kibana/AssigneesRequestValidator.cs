@@ -6,6 +6,27 @@ namespace AssignBridge.Kibana;
 /// </summary>
 internal static class AssigneesRequestValidator
 {
+    /// <summary>Throws when the space is not a space id or the request breaks one of Kibana's rules.</summary>
+    /// <exception cref="ArgumentException">What is wrong, each field named as Kibana does.</exception>
+    public static void ThrowIfInvalid(string space, IReadOnlyList<string> ids, IReadOnlyList<string> add, IReadOnlyList<string> remove)
+    {
+        ThrowIfBadSpace(space);
+        var problems = Validate(ids, add, remove);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"The assignees request breaks Kibana's rules: {string.Join("; ", problems)}", nameof(ids));
+        }
+    }
+
+    /// <exception cref="ArgumentException">The space is not a Kibana space id.</exception>
+    public static void ThrowIfBadSpace(string space)
+    {
+        if (!KibanaSpaces.IsValid(space))
+        {
+            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
+        }
+    }
+
     /// <summary>Returns the problems with a request, each naming the field as Kibana does; empty when valid.</summary>
     public static IReadOnlyList<string> Validate(IReadOnlyList<string> ids, IReadOnlyList<string> add, IReadOnlyList<string> remove)
     {

@@ -56,16 +56,7 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         string? orderKey = null, CancellationToken cancellationToken = default)
     {
         // One caller's bad change must fail that caller alone, never the request it would have shared.
-        if (!KibanaSpaces.IsValid(space))
-        {
-            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
-        }
-
-        var problems = AssigneesRequestValidator.Validate(alertIds, add, remove);
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"The assignees request breaks Kibana's rules: {string.Join("; ", problems)}", nameof(alertIds));
-        }
+        AssigneesRequestValidator.ThrowIfInvalid(space, alertIds, add, remove);
 
         if (orderKey is null)
         {

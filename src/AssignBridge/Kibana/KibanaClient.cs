@@ -26,12 +26,7 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
     public async Task<UpdateByQueryResponse> SetAssigneesAsync(
         string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken cancellationToken = default)
     {
-        ValidateSpace(space);
-        var problems = AssigneesRequestValidator.Validate(alertIds, add, remove);
-        if (problems.Count > 0)
-        {
-            throw new ArgumentException($"The assignees request breaks Kibana's rules: {string.Join("; ", problems)}", nameof(alertIds));
-        }
+        AssigneesRequestValidator.ThrowIfInvalid(space, alertIds, add, remove);
 
         if (alertIds.Count > options.Value.MaxIdsPerRequest)
         {
@@ -52,7 +47,7 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetAssigneesAsync(
         string space, IReadOnlyList<string> alertIds, CancellationToken cancellationToken = default)
     {
-        ValidateSpace(space);
+        AssigneesRequestValidator.ThrowIfBadSpace(space);
         var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var chunk in alertIds.Distinct(StringComparer.Ordinal).Chunk(options.Value.MaxIdsPerRequest))
         {
@@ -81,7 +76,7 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
     /// <exception cref="KibanaRequestException">Kibana refused the request (404: the route does not exist in this version) or could not be reached.</exception>
     public async Task<IReadOnlyList<KibanaUserProfile>> FindUserProfilesAsync(string space, string? searchTerm, CancellationToken cancellationToken = default)
     {
-        ValidateSpace(space);
+        AssigneesRequestValidator.ThrowIfBadSpace(space);
         var path = KibanaSpaces.Prefix(space) + FindUsersRoute + (string.IsNullOrEmpty(searchTerm) ? "" : "?searchTerm=" + Uri.EscapeDataString(searchTerm));
         using var response = await SendAsync(HttpMethod.Get, path, content: null, cancellationToken, request =>
         {
@@ -205,14 +200,6 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
             }
 
             result[id] = assignees;
-        }
-    }
-
-    private static void ValidateSpace(string space)
-    {
-        if (!KibanaSpaces.IsValid(space))
-        {
-            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
         }
     }
 }
