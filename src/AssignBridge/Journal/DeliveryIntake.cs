@@ -39,9 +39,10 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         var ticketRead = intent.Ticket is null ? null : managed.ReadTicketAsync(intent.Ticket, readCancel.Token);
         JournalEntry entry;
         var created = false;
+        bool sameBody;
         try
         {
-            (entry, created) = await journal.RecordAsync(intent, cancellationToken);
+            (entry, created, sameBody) = await journal.RecordAsync(intent, cancellationToken);
         }
         catch (JournalUnavailableException exception)
         {
@@ -59,7 +60,7 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         if (!created)
         {
             Log.Redelivered(logger, intent.Source, intent.DeliveryId, JournalEntry.StatusName(entry.Status));
-            return new IntakeRedelivered(intent.DeliveryId, entry, entry.BodyHash == DeliveryJournal.Hash(intent));
+            return new IntakeRedelivered(intent.DeliveryId, entry, sameBody);
         }
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -38,10 +38,11 @@ internal sealed class DeliveryJournal
     public TableClient Table => _table;
 
     /// <summary>
-    /// Records a delivery, or finds the one already recorded under the same sender and delivery id.
-    /// A new delivery is claimed by the caller for <see cref="JournalOptions.ClaimSeconds"/>.
+    /// Records a delivery, or finds the one already recorded under the same sender and delivery id
+    /// (<c>SameBody</c> false when a different request reused the id). A new delivery is claimed by the caller for
+    /// <see cref="JournalOptions.ClaimSeconds"/>.
     /// </summary>
-    public async Task<(JournalEntry Entry, bool Created)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
+    public async Task<(JournalEntry Entry, bool Created, bool SameBody)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
         using var span = Telemetry.AssignBridgeTelemetry.Step("journal.record");
         var json = JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent);
@@ -65,12 +66,13 @@ internal sealed class DeliveryJournal
             try
             {
                 var response = await _table.AddEntityAsync(entity, cancellationToken);
-                return (new JournalEntry(intent, DeliveryStatus.Pending, 0, now, now, now.AddSeconds(_options.ClaimSeconds), null, hash, response.Headers.ETag ?? ETag.All), true);
+                return (new JournalEntry(intent, DeliveryStatus.Pending, 0, now, now, now.AddSeconds(_options.ClaimSeconds), null, hash, response.Headers.ETag ?? ETag.All), true, true);
             }
             catch (RequestFailedException exception) when (exception.Status == 409)
             {
                 var existing = await _table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
-                return (Read(existing.Value), false);
+                var found = Read(existing.Value);
+                return (found, false, found.BodyHash == hash);
             }
         });
     }
@@ -224,9 +226,6 @@ internal sealed class DeliveryJournal
     }
 
     public int MaxAttempts => _options.MaxAttempts;
-
-    /// <summary>Tells a redelivery from a different request that reuses a delivery id.</summary>
-    public static string Hash(AssignmentIntent intent) => Hash(JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent));
 
     private static string Hash(byte[] json) => Convert.ToHexString(SHA256.HashData(json));
 
