@@ -13,7 +13,4 @@ internal static partial class Log
 
     [LoggerMessage(1104, LogLevel.Information, "Assignment request refused: {Reason}")]
     public static partial void BadRequest(ILogger logger, string reason);
-
-    [LoggerMessage(1105, LogLevel.Error, "Delivery {DeliveryId}: {Reason}")]
-    public static partial void DependencyUnavailable(ILogger logger, string deliveryId, string reason);
 }

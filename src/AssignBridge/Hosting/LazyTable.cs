@@ -11,10 +11,6 @@ internal sealed class LazyTable(TableClient client)
 {
     private volatile bool _exists;
 
-    public TableClient Client => client;
-
-    public string Name => client.Name;
-
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         if (!_exists)
