@@ -25,6 +25,7 @@ internal sealed class AssignmentService(
 {
     /// <exception cref="PeopleUnavailableException">The people table could not be read; nothing was sent.</exception>
     /// <exception cref="JournalUnavailableException">The managed-assignees table could not be used; trying again is safe.</exception>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written; trying again is safe.</exception>
     /// <param name="ticketRead">The ticket's newest applied event, already being read by the caller; null to read it here.</param>
     public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, Task<TicketMark?>? ticketRead = null, CancellationToken cancellationToken = default)
     {
@@ -198,7 +199,7 @@ internal sealed class AssignmentService(
         {
             await Task.WhenAll(records);
         }
-        catch (Exception exception) when (exception is JournalUnavailableException or OperationCanceledException)
+        catch (Exception exception) when (exception is JournalUnavailableException or AuditUnavailableException or OperationCanceledException)
         {
             // Reported by the failure that is being rethrown.
         }

@@ -46,22 +46,13 @@ internal sealed class AuditLog
         _logger = logger;
     }
 
-    public TableClient Table => _table;
-
     /// <summary>Records a request Kibana applied. Throws when the table cannot be written, so the delivery is tried again (the request is idempotent) and nothing applied goes unrecorded.</summary>
-    /// <exception cref="JournalUnavailableException">The audit table could not be written.</exception>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
     public async Task RecordAppliedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
         AssignmentIntent intent, UpdateByQueryResponse response, CancellationToken cancellationToken = default)
     {
         var answer = new KibanaAnswer(200, response.Total, response.Updated, response.VersionConflicts, response.Noops, response.Failures?.Count ?? 0, null);
-        try
-        {
-            await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Applied, answer, cancellationToken);
-        }
-        catch (AuditUnavailableException exception)
-        {
-            throw new JournalUnavailableException(exception.Message, exception);
-        }
+        await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Applied, answer, cancellationToken);
 
         if (response.Updated > 0)
         {

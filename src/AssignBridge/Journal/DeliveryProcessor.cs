@@ -1,3 +1,4 @@
+using AssignBridge.Audit;
 using AssignBridge.Assignments;
 using AssignBridge.People;
 using AssignBridge.Telemetry;
@@ -37,7 +38,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
                 _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
             };
         }
-        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException)
+        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException)
         {
             (error, retryable) = (exception.Message, true);
         }
