@@ -112,46 +112,9 @@ internal sealed class AdminTokenVerifier
     public const string TokensSetting = "Admin:Tokens";
     public const string DefaultLabel = "admin";
 
-    private readonly (string Label, string Token)[] _tokens;
+    private readonly BearerTokens _tokens;
 
-    public AdminTokenVerifier(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(TokensSetting);
-        _tokens = [.. section.GetChildren()
-            .Select(c => (Label: int.TryParse(c.Key, out _) ? DefaultLabel : c.Key, Token: c.Value))
-            .Append((Label: DefaultLabel, Token: section.Value))
-            .Where(t => !string.IsNullOrWhiteSpace(t.Token))
-            .Select(t => (t.Label, t.Token!.Trim()))];
-    }
+    public AdminTokenVerifier(IConfiguration configuration) => _tokens = new BearerTokens(configuration, TokensSetting, DefaultLabel);
 
-    public SignatureCheck Verify(string? authorization, out string? label)
-    {
-        label = null;
-        if (_tokens.Length == 0)
-        {
-            return SignatureCheck.NotConfigured;
-        }
-
-        const string scheme = "Bearer ";
-        if (string.IsNullOrEmpty(authorization) || !authorization.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return SignatureCheck.Missing;
-        }
-
-        var token = authorization.AsSpan(scheme.Length).Trim();
-        if (token.IsEmpty)
-        {
-            return SignatureCheck.Missing;
-        }
-
-        foreach (var (candidateLabel, candidate) in _tokens)
-        {
-            if (SecretComparer.MatchesAny(token, [candidate]) && label is null)
-            {
-                label = candidateLabel;
-            }
-        }
-
-        return label is null ? SignatureCheck.Mismatch : SignatureCheck.Valid;
-    }
+    public SignatureCheck Verify(string? authorization, out string? label) => _tokens.Verify(authorization, out label);
 }

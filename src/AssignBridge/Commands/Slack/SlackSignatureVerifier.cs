@@ -22,7 +22,7 @@ internal sealed class SlackSignatureVerifier
     private readonly TimeProvider _time;
 
     public SlackSignatureVerifier(IConfiguration configuration, TimeProvider time)
-        : this(ReadSecrets(configuration), time)
+        : this(ConfiguredSecrets.Read(configuration, SecretsSetting), time)
     {
     }
 
@@ -74,11 +74,5 @@ internal sealed class SlackSignatureVerifier
         prefix.CopyTo(all, 0);
         body.CopyTo(all.AsSpan(prefix.Length));
         return all;
-    }
-
-    private static IEnumerable<string> ReadSecrets(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(SecretsSetting);
-        return section.GetChildren().Select(c => c.Value).Append(section.Value).OfType<string>();
     }
 }

@@ -17,7 +17,7 @@ internal sealed class TeamsSignatureVerifier
     private readonly byte[][] _keys;
 
     public TeamsSignatureVerifier(IConfiguration configuration)
-        : this(ReadTokens(configuration))
+        : this(ConfiguredSecrets.Read(configuration, TokensSetting))
     {
     }
 
@@ -47,10 +47,4 @@ internal sealed class TeamsSignatureVerifier
     /// <summary>The header Teams would send for <paramref name="body"/>; for tests and local tools.</summary>
     public static string Sign(string securityToken, ReadOnlySpan<byte> body) =>
         Scheme + Convert.ToBase64String(Signatures.HmacSha256(Convert.FromBase64String(securityToken), body));
-
-    private static IEnumerable<string> ReadTokens(IConfiguration configuration)
-    {
-        var section = configuration.GetSection(TokensSetting);
-        return section.GetChildren().Select(c => c.Value).Append(section.Value).OfType<string>();
-    }
 }

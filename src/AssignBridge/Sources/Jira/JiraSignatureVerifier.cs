@@ -28,13 +28,13 @@ internal sealed class JiraSignatureVerifier
     public const string SignatureHeader = "X-Hub-Signature";
 
     private readonly byte[][] _hmacKeys;
-    private readonly string[] _sharedSecrets;
+    private readonly byte[][] _sharedSecrets; // digests (SecretComparer)
     private readonly TimeProvider _time;
 
     public JiraSignatureVerifier(IConfiguration configuration, TimeProvider time)
     {
         _hmacKeys = [.. ConfiguredSecrets.Read(configuration, SecretsSetting).Select(Encoding.UTF8.GetBytes)];
-        _sharedSecrets = ConfiguredSecrets.Read(configuration, AutomationSecretsSetting);
+        _sharedSecrets = [.. ConfiguredSecrets.Read(configuration, AutomationSecretsSetting).Select(s => SecretComparer.Digest(s))];
         _time = time;
     }
 
@@ -49,15 +49,15 @@ internal sealed class JiraSignatureVerifier
             return (VerifySignature(body, signature), JiraAuth.Signature);
         }
 
-        if (string.IsNullOrEmpty(sharedSecret) && authorization?.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) == true)
+        if (string.IsNullOrEmpty(sharedSecret) && BearerTokens.TryRead(authorization, out var bearer))
         {
-            sharedSecret = authorization["Bearer ".Length..];
+            sharedSecret = bearer.ToString();
         }
 
         if (!string.IsNullOrWhiteSpace(sharedSecret))
         {
             return (_sharedSecrets.Length == 0 ? SignatureCheck.NotConfigured
-                : SecretComparer.MatchesAny(sharedSecret.AsSpan().Trim(), _sharedSecrets) ? SignatureCheck.Valid
+                : SecretComparer.IndexOfAny(sharedSecret.AsSpan().Trim(), _sharedSecrets) >= 0 ? SignatureCheck.Valid
                 : SignatureCheck.Mismatch, JiraAuth.SharedSecret);
         }
 

@@ -26,14 +26,15 @@ internal sealed class ServiceNowVerifier
     public const string SignatureHeader = "X-AssignBridge-Signature";
     public const string SecretHeader = "X-AssignBridge-Secret";
 
-    private readonly string[] _secrets;
+    private readonly byte[][] _secretDigests; // for the shared-secret header (SecretComparer)
     private readonly byte[][] _keys;
     private readonly TimeProvider _time;
 
     public ServiceNowVerifier(IConfiguration configuration, TimeProvider time)
     {
-        _secrets = ConfiguredSecrets.Read(configuration, SecretsSetting);
-        _keys = [.. _secrets.Select(Encoding.UTF8.GetBytes)];
+        var secrets = ConfiguredSecrets.Read(configuration, SecretsSetting);
+        _keys = [.. secrets.Select(Encoding.UTF8.GetBytes)];
+        _secretDigests = [.. secrets.Select(s => SecretComparer.Digest(s))];
         _time = time;
     }
 
@@ -43,7 +44,7 @@ internal sealed class ServiceNowVerifier
 
     public (SignatureCheck Check, ServiceNowAuth Via) Verify(ReadOnlySpan<byte> body, string? signature, string? secret)
     {
-        if (_secrets.Length == 0)
+        if (_keys.Length == 0)
         {
             return (SignatureCheck.NotConfigured, string.IsNullOrEmpty(signature) ? string.IsNullOrEmpty(secret) ? ServiceNowAuth.None : ServiceNowAuth.SharedSecret : ServiceNowAuth.Signature);
         }
@@ -62,7 +63,7 @@ internal sealed class ServiceNowVerifier
 
         if (!string.IsNullOrWhiteSpace(secret))
         {
-            return (SecretComparer.MatchesAny(secret.AsSpan().Trim(), _secrets) ? SignatureCheck.Valid : SignatureCheck.Mismatch, ServiceNowAuth.SharedSecret);
+            return (SecretComparer.IndexOfAny(secret.AsSpan().Trim(), _secretDigests) >= 0 ? SignatureCheck.Valid : SignatureCheck.Mismatch, ServiceNowAuth.SharedSecret);
         }
 
         return (SignatureCheck.Missing, ServiceNowAuth.None);

@@ -1,4 +1,4 @@
-namespace AssignBridge.Sources;
+namespace AssignBridge.Security;
 
 /// <summary>
 /// Reads a list of secrets from configuration (<c>Section:Setting:0</c>, <c>:1</c>… or a single value), so a secret can be
