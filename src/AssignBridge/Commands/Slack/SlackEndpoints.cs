@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using AssignBridge.Hosting;
 using AssignBridge.Security;
+using AssignBridge.Sources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -46,7 +47,7 @@ internal static class SlackEndpoints
         if (body is null)
         {
             Log.BadRequest(logger, "body too large");
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            return WebhookResults.TooLarge(slack.MaxBodyBytes, "Slack:MaxBodyBytes");
         }
 
         var check = verifier.Verify(request.Headers[SlackSignatureVerifier.TimestampHeader], request.Headers[SlackSignatureVerifier.SignatureHeader], body);
@@ -60,7 +61,7 @@ internal static class SlackEndpoints
             }
 
             Log.Unauthorized(logger, check.ToString());
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            return WebhookResults.Unauthorized();
         }
 
         if (!request.HasFormContentType)
@@ -87,7 +88,7 @@ internal static class SlackEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: "team_id and user_id are required.");
         }
 
-        if (Denied(slack, team, channel, user) is { } denial)
+        if (CommandAllowlist.Denied(slack, "Slack", "This Slack workspace", team, channel, user) is { } denial)
         {
             Log.BadRequest(logger, "not on an allowlist");
             return Reply(denial);
@@ -122,15 +123,6 @@ internal static class SlackEndpoints
         var material = triggerId.Length > 0 ? Encoding.UTF8.GetBytes($"{team}\n{channel}\n{user}\n{triggerId}") : body;
         return "slack-" + Convert.ToHexStringLower(SHA256.HashData(material))[..32];
     }
-
-    internal static string? Denied(SlackOptions options, string team, string channel, string user) =>
-        options.AllowedTeams.Length > 0 && !options.AllowedTeams.Contains(team, StringComparer.Ordinal)
-            ? "This Slack workspace may not use AssignBridge. An AssignBridge operator can add it to Slack:AllowedTeams."
-        : options.AllowedChannels.Length > 0 && !options.AllowedChannels.Contains(channel, StringComparer.Ordinal)
-            ? "Alerts cannot be assigned from this channel. Use one of the channels an AssignBridge operator listed in Slack:AllowedChannels."
-        : options.AllowedUsers.Length > 0 && !options.AllowedUsers.Contains(user, StringComparer.Ordinal)
-            ? "You are not on the list of people who may assign alerts from Slack. An AssignBridge operator can add you to Slack:AllowedUsers."
-        : null;
 
     private static JsonHttpResult<SlackReply> Reply(string text) =>
         TypedResults.Json(new SlackReply(SlackReply.Ephemeral, text), CommandsJsonContext.Default.SlackReply);

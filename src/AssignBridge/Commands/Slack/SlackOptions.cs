@@ -6,7 +6,7 @@ namespace AssignBridge.Commands.Slack;
 /// The Slack slash command. The signing secrets live under <c>Slack:SigningSecrets</c> and are read by
 /// <see cref="SlackSignatureVerifier"/>, never bound here.
 /// </summary>
-internal sealed class SlackOptions
+internal sealed class SlackOptions : ICommandAllowlist
 {
     public const string SectionName = "Slack";
     public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AssignBridge.Hosting;
 using AssignBridge.Security;
+using AssignBridge.Sources;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -30,14 +31,14 @@ internal static class TeamsEndpoints
         if (body is null)
         {
             Log.BadRequest(logger, "body too large");
-            return TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large");
+            return WebhookResults.TooLarge(teams.MaxBodyBytes, "Teams:MaxBodyBytes");
         }
 
         var check = verifier.Verify(request.Headers.Authorization, body);
         if (check != SignatureCheck.Valid)
         {
             Log.Unauthorized(logger, check.ToString());
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            return WebhookResults.Unauthorized();
         }
 
         TeamsActivity? activity;
@@ -64,7 +65,7 @@ internal static class TeamsEndpoints
         var syntax = new CommandSyntax($"@{teams.WebhookName} assign", $"@{teams.WebhookName} unassign");
         var team = activity.ChannelData?.Team?.Id ?? activity.ChannelData?.TeamsTeamId ?? string.Empty;
         var channel = activity.ChannelData?.Channel?.Id ?? activity.ChannelData?.TeamsChannelId ?? string.Empty;
-        if (Denied(teams, team, channel, userId) is { } denial)
+        if (CommandAllowlist.Denied(teams, "Teams", "This team", team, channel, userId) is { } denial)
         {
             Log.BadRequest(logger, "not on an allowlist");
             return Reply(denial);
@@ -90,15 +91,6 @@ internal static class TeamsEndpoints
 
         return Reply(result.Text);
     }
-
-    internal static string? Denied(TeamsOptions options, string team, string channel, string user) =>
-        options.AllowedTeams.Length > 0 && !options.AllowedTeams.Contains(team, StringComparer.Ordinal)
-            ? "This team may not use AssignBridge. An AssignBridge operator can add it to Teams:AllowedTeams."
-        : options.AllowedChannels.Length > 0 && !options.AllowedChannels.Contains(channel, StringComparer.Ordinal)
-            ? "Alerts cannot be assigned from this channel. Use one of the channels an AssignBridge operator listed in Teams:AllowedChannels."
-        : options.AllowedUsers.Length > 0 && !options.AllowedUsers.Contains(user, StringComparer.Ordinal)
-            ? "You are not on the list of people who may assign alerts from Teams. An AssignBridge operator can add you to Teams:AllowedUsers."
-        : null;
 
     private static JsonHttpResult<TeamsReply> Reply(string text) => TypedResults.Json(TeamsReply.Message(text), CommandsJsonContext.Default.TeamsReply);
 

@@ -6,7 +6,7 @@ namespace AssignBridge.Commands.Teams;
 /// The Teams outgoing webhook. The security tokens live under <c>Teams:SecurityTokens</c> and are read by
 /// <see cref="TeamsSignatureVerifier"/>, never bound here.
 /// </summary>
-internal sealed class TeamsOptions
+internal sealed class TeamsOptions : ICommandAllowlist
 {
     public const string SectionName = "Teams";
 
