@@ -82,18 +82,7 @@ internal sealed class DeliveryJournal
     {
         var until = _time.GetUtcNow().AddSeconds(_options.ClaimSeconds);
         var entity = new TableEntity(PartitionKey(entry.Source), RowKeys.Encode(entry.DeliveryId)) { ["ClaimedUntil"] = until };
-        return await GuardAsync(async () =>
-        {
-            try
-            {
-                var response = await _table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Merge, cancellationToken);
-                return entry with { ClaimedUntil = until, ETag = response.Headers.ETag ?? ETag.All };
-            }
-            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
-            {
-                return null;
-            }
-        });
+        return await TryMergeAsync(entity, entry.ETag, cancellationToken) is { } etag ? entry with { ClaimedUntil = until, ETag = etag } : null;
     }
 
     /// <summary>Writes the result of an attempt. False when another instance changed the row meanwhile.</summary>
@@ -110,18 +99,7 @@ internal sealed class DeliveryJournal
             ["LastError"] = error,
             ["CompletedAt"] = status is DeliveryStatus.Applied or DeliveryStatus.Rejected or DeliveryStatus.Dead ? now : null,
         };
-        return await GuardAsync(async () =>
-        {
-            try
-            {
-                await _table.UpdateEntityAsync(entity, claimed.ETag, TableUpdateMode.Merge, cancellationToken);
-                return true;
-            }
-            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
-            {
-                return false;
-            }
-        });
+        return await TryMergeAsync(entity, claimed.ETag, cancellationToken) is not null;
     }
 
     public async Task<JournalEntry?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default) =>
@@ -138,18 +116,8 @@ internal sealed class DeliveryJournal
         var now = _time.GetUtcNow();
         return await GuardAsync(async () =>
         {
-            await EnsureTableAsync(cancellationToken);
             var filter = TableClient.CreateQueryFilter($"(Status eq {JournalEntry.StatusName(DeliveryStatus.Pending)} or Status eq {JournalEntry.StatusName(DeliveryStatus.Retrying)}) and NextAttemptAt le {now} and ClaimedUntil le {now}");
-            var due = new List<JournalEntry>();
-            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
-            {
-                due.Add(Read(entity));
-                if (due.Count >= max)
-                {
-                    break;
-                }
-            }
-
+            var due = await TakeAsync(filter, max, cancellationToken);
             return (IReadOnlyList<JournalEntry>)[.. due.OrderBy(e => e.NextAttemptAt)];
         });
     }
@@ -158,7 +126,6 @@ internal sealed class DeliveryJournal
     public async Task<IReadOnlyList<JournalEntry>> ListAsync(DeliveryStatus? status, string? source, int max, CancellationToken cancellationToken = default) =>
         await GuardAsync(async () =>
         {
-            await EnsureTableAsync(cancellationToken);
             var filters = new List<string> { "PartitionKey ne '$lease'" };
             if (status is { } s)
             {
@@ -170,16 +137,7 @@ internal sealed class DeliveryJournal
                 filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {PartitionKey(source)}"));
             }
 
-            var entries = new List<JournalEntry>();
-            await foreach (var entity in _table.QueryAsync<TableEntity>(string.Join(" and ", filters), maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
-            {
-                entries.Add(Read(entity));
-                if (entries.Count >= max)
-                {
-                    break;
-                }
-            }
-
+            var entries = await TakeAsync(string.Join(" and ", filters), max, cancellationToken);
             return (IReadOnlyList<JournalEntry>)[.. entries.OrderByDescending(e => e.RecordedAt)];
         });
 
@@ -198,18 +156,41 @@ internal sealed class DeliveryJournal
             ["NextAttemptAt"] = now,
             ["ClaimedUntil"] = until,
         };
-        return await GuardAsync(async () =>
+        return await TryMergeAsync(entity, entry.ETag, cancellationToken) is { } etag
+            ? entry with { Status = DeliveryStatus.Retrying, Attempts = 0, NextAttemptAt = now, ClaimedUntil = until, ETag = etag }
+            : null;
+    }
+
+    /// <summary>Merges <paramref name="entity"/> into the row if it is still at <paramref name="etag"/>: its new ETag, or null when another instance changed or removed it first.</summary>
+    private Task<ETag?> TryMergeAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken) =>
+        GuardAsync<ETag?>(async () =>
         {
             try
             {
-                var response = await _table.UpdateEntityAsync(entity, entry.ETag, TableUpdateMode.Merge, cancellationToken);
-                return entry with { Status = DeliveryStatus.Retrying, Attempts = 0, NextAttemptAt = now, ClaimedUntil = until, ETag = response.Headers.ETag ?? ETag.All };
+                var response = await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
+                return response.Headers.ETag ?? ETag.All;
             }
             catch (RequestFailedException exception) when (exception.Status is 412 or 404)
             {
                 return null;
             }
         });
+
+    /// <summary>At most <paramref name="max"/> rows matching <paramref name="filter"/>, in the order storage returns them.</summary>
+    private async Task<List<JournalEntry>> TakeAsync(string filter, int max, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var entries = new List<JournalEntry>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
+        {
+            entries.Add(Read(entity));
+            if (entries.Count >= max)
+            {
+                break;
+            }
+        }
+
+        return entries;
     }
 
     /// <summary>When the next attempt should be: exponential from <see cref="JournalOptions.RetryBaseSeconds"/>, full jitter, capped; never sooner than Kibana asked.</summary>
