@@ -36,27 +36,20 @@ internal sealed class ManagedAssignees
     /// <summary>The UIDs the bridge currently manages on each alert.</summary>
     public async Task<IReadOnlyDictionary<AlertRef, IReadOnlySet<string>>> GetAsync(IEnumerable<AlertRef> alerts, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
-        var result = new Dictionary<AlertRef, IReadOnlySet<string>>();
-        foreach (var alert in alerts.Distinct())
+        // One partition query per alert, side by side as RecordAsync writes them.
+        var result = new System.Collections.Concurrent.ConcurrentDictionary<AlertRef, IReadOnlySet<string>>();
+        await Parallel.ForEachAsync(alerts.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alert, token) =>
         {
-            var uids = new HashSet<string>(StringComparer.Ordinal);
             var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AlertPartition(alert)} and Active eq true");
-            await foreach (var row in Guard(() => _table.QueryAsync<TableEntity>(filter, select: ["Uid"], cancellationToken: cancellationToken)))
-            {
-                uids.Add(row.GetString("Uid"));
-            }
-
-            result[alert] = uids;
-        }
-
+            var rows = await QueryAsync(filter, ["Uid"], int.MaxValue, token);
+            result[alert] = rows.Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
+        });
         return result;
     }
 
     /// <summary>Records what one successful Kibana request did. Idempotent: a retried delivery writes the same rows.</summary>
     public async Task RecordAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed, AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var now = _time.GetUtcNow();
         await Parallel.ForEachAsync(alertIds, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alertId, token) =>
         {
@@ -139,19 +132,9 @@ internal sealed class ManagedAssignees
     /// <summary>Managed assignees written since <paramref name="since"/>, for the drift check.</summary>
     public async Task<IReadOnlyList<ManagedAssignee>> RecentAsync(DateTimeOffset since, int max, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var filter = TableClient.CreateQueryFilter($"Active eq true and AssignedAt ge {since}");
-        var rows = new List<ManagedAssignee>();
-        await foreach (var row in Guard(() => _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken)))
-        {
-            rows.Add(new ManagedAssignee(row.GetString("Space"), row.GetString("AlertId"), row.GetString("Uid"), row.GetString("Source"), row.GetString("Ticket"), row.GetDateTimeOffset("AssignedAt") ?? since));
-            if (rows.Count >= max)
-            {
-                break;
-            }
-        }
-
-        return rows;
+        var rows = await QueryAsync(filter, null, max, cancellationToken);
+        return [.. rows.Select(row => new ManagedAssignee(row.GetString("Space"), row.GetString("AlertId"), row.GetString("Uid"), row.GetString("Source"), row.GetString("Ticket"), row.GetDateTimeOffset("AssignedAt") ?? since))];
     }
 
     private static bool IsOlder(TicketRef ticket, long? storedSequence, DateTimeOffset? storedChangedAt) =>
@@ -171,20 +154,21 @@ internal sealed class ManagedAssignees
     private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
         StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner), _lazy);
 
-    private async IAsyncEnumerable<T> Guard<T>(Func<AsyncPageable<T>> query)
-        where T : notnull
-    {
-        var enumerator = query().GetAsyncEnumerator();
-        try
+    /// <summary>At most <paramref name="max"/> rows of a query, the whole read guarded (and retried once after storage lost the table).</summary>
+    private Task<List<TableEntity>> QueryAsync(string filter, IEnumerable<string>? select, int max, CancellationToken cancellationToken) =>
+        GuardAsync(async () =>
         {
-            while (await GuardAsync(async () => await enumerator.MoveNextAsync()))
+            await _lazy.EnsureAsync(cancellationToken);
+            var rows = new List<TableEntity>();
+            await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1_000), select: select, cancellationToken: cancellationToken))
             {
-                yield return enumerator.Current;
+                rows.Add(row);
+                if (rows.Count >= max)
+                {
+                    break;
+                }
             }
-        }
-        finally
-        {
-            await enumerator.DisposeAsync();
-        }
-    }
+
+            return rows;
+        });
 }
