@@ -36,8 +36,17 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
         var body = new SetAlertAssigneesBody(new AlertAssignees(add, remove), alertIds);
         var content = JsonContent.Create(body, AppJsonContext.Default.SetAlertAssigneesBody);
         using var response = await SendAsync(HttpMethod.Post, KibanaSpaces.Prefix(space) + AssigneesRoute, content, cancellationToken);
-        return await response.Content.ReadFromJsonAsync(AppJsonContext.Default.UpdateByQueryResponse, cancellationToken)
-            ?? throw new KibanaRequestException((int)response.StatusCode, "Kibana answered with an empty body.", isRetryable: true);
+        var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            return JsonSerializer.Deserialize(answer, AppJsonContext.Default.UpdateByQueryResponse)
+                ?? throw KibanaRequestException.NotKibanasAnswer(response, answer, "signals/assignees", "an update-by-query result");
+        }
+        catch (JsonException)
+        {
+            // A proxy's sign-in page, a body cut short, or JSON without Kibana's counts: not an answer to act on.
+            throw KibanaRequestException.NotKibanasAnswer(response, answer, "signals/assignees", "an update-by-query result");
+        }
     }
 
     /// <summary>
@@ -54,8 +63,7 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
             var content = new ByteArrayContent(SearchBody(chunk));
             content.Headers.ContentType = new("application/json");
             using var response = await SendAsync(HttpMethod.Post, KibanaSpaces.Prefix(space) + SearchRoute, content, cancellationToken);
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+            using var document = await ParseAsync(response, "signals/search", "a search result", cancellationToken);
             ReadHits(document.RootElement, result);
         }
 
@@ -84,8 +92,7 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
             request.Headers.Add("x-elastic-internal-origin", "AssignBridge");
             request.Headers.Add("elastic-api-version", "1");
         });
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        using var document = await ParseAsync(response, "users/_find", "a list of user profiles", cancellationToken);
         if (document.RootElement.ValueKind != JsonValueKind.Array)
         {
             throw new KibanaRequestException(200, "users/_find answered with something other than an array of user profiles.", isRetryable: false);
@@ -147,6 +154,20 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
         }
     }
 
+    /// <summary>Kibana's JSON answer; anything else (HTML, text, a body cut short) is a failure that names the route and what came back.</summary>
+    private static async Task<JsonDocument> ParseAsync(HttpResponseMessage response, string route, string expected, CancellationToken cancellationToken)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw KibanaRequestException.NotKibanasAnswer(response, body, route, expected);
+        }
+    }
+
     private static byte[] SearchBody(string[] ids)
     {
         // {"query":{"bool":{"filter":[{"terms":{"_id":[…]}}]}},"_source":[field],"size":n} as kibana-api-facts.md §2 recommends.
@@ -183,16 +204,23 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
 
     private static void ReadHits(JsonElement root, Dictionary<string, IReadOnlyList<string>> result)
     {
-        if (!root.TryGetProperty("hits", out var hits) || !hits.TryGetProperty("hits", out var items) || items.ValueKind != JsonValueKind.Array)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("hits", out var hits) || hits.ValueKind != JsonValueKind.Object
+            || !hits.TryGetProperty("hits", out var items) || items.ValueKind != JsonValueKind.Array)
         {
             throw new KibanaRequestException(200, "signals/search answered without hits.hits.", isRetryable: false);
         }
 
         foreach (var hit in items.EnumerateArray())
         {
-            var id = hit.GetProperty("_id").GetString()!;
+            if (hit.ValueKind != JsonValueKind.Object || !hit.TryGetProperty("_id", out var idElement) || idElement.ValueKind != JsonValueKind.String)
+            {
+                throw new KibanaRequestException(200, "signals/search answered with a hit that has no _id.", isRetryable: true);
+            }
+
+            var id = idElement.GetString()!;
             var assignees = new List<string>();
             if (hit.TryGetProperty("_source", out var source)
+                && source.ValueKind == JsonValueKind.Object
                 && source.TryGetProperty(AssigneesField, out var field)
                 && field.ValueKind == JsonValueKind.Array)
             {

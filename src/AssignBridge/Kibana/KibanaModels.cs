@@ -14,10 +14,13 @@ internal sealed record AlertAssignees(
 /// <summary>Kibana answers the assignees route with Elasticsearch's raw update-by-query response.</summary>
 internal sealed record UpdateByQueryResponse
 {
+    // Every update-by-query answer carries these two; a 200 without them did not come from Kibana's route.
     [JsonPropertyName("total")]
+    [JsonRequired]
     public long Total { get; init; }
 
     [JsonPropertyName("updated")]
+    [JsonRequired]
     public long Updated { get; init; }
 
     [JsonPropertyName("version_conflicts")]

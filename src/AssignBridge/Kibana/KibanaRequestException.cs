@@ -37,9 +37,31 @@ internal sealed class KibanaRequestException : Exception
     {
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var message = ParseMessage(body) ?? DefaultMessage(response.StatusCode);
+        var message = IsHtml(response) ? HtmlPage : ParseMessage(body) ?? DefaultMessage(response.StatusCode);
+        if (status == 413)
+        {
+            message += " (the request is too large for Kibana or a proxy in front of it: lower Kibana:MaxIdsPerRequest)";
+        }
+
         return new KibanaRequestException(status, message, IsRetryableStatus(status), RetryAfterOf(response));
     }
+
+    /// <summary>
+    /// A success status with a body that is not the answer the route gives (a proxy's sign-in page, a body cut short,
+    /// JSON without the expected fields): a failure that may pass, naming the route and what came back instead.
+    /// </summary>
+    public static KibanaRequestException NotKibanasAnswer(HttpResponseMessage response, ReadOnlySpan<byte> body, string route, string expected)
+    {
+        var what = IsHtml(response) ? HtmlPage
+            : body.IsEmpty ? "an empty body"
+            : $"{response.Content.Headers.ContentType?.MediaType ?? "a body"} that is not {expected}: {Shorten(Encoding.UTF8.GetString(body[..Math.Min(body.Length, 120)]))}";
+        return new KibanaRequestException((int)response.StatusCode, $"{route} answered {(int)response.StatusCode} with {what}", isRetryable: true);
+    }
+
+    private const string HtmlPage = "an HTML page instead of Kibana's JSON (is a proxy or sign-in page in front of Kibana? check Kibana:Url)";
+
+    private static bool IsHtml(HttpResponseMessage response) =>
+        response.Content.Headers.ContentType?.MediaType is { } type && type.Contains("html", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// Reads both of Kibana's error shapes (kibana-api-facts.md §4): the platform (Boom) shape
