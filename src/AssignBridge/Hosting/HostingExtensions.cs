@@ -56,6 +56,7 @@ internal static class HostingExtensions
         ConfigurationGuard.Check(configuration);
 
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestBodyHandler>(); // a slow or broken body is the client's 408/400, never a 500
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);

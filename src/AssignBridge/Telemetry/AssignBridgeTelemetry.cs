@@ -34,6 +34,7 @@ internal static class AssignBridgeTelemetry
     private static readonly Counter<long> s_kibanaResponses = Meter.CreateCounter<long>("assignbridge.kibana.responses", "{response}", "Kibana answers by route and status code (0: no answer).");
     private static readonly Counter<long> s_driftFound = Meter.CreateCounter<long>("assignbridge.reconcile.drift.found", "{assignee}", "Bridge-managed assignees found missing in Kibana.");
     private static readonly Counter<long> s_driftRepaired = Meter.CreateCounter<long>("assignbridge.reconcile.drift.repaired", "{alert}", "Alerts whose missing assignee was put back.");
+    private static readonly Counter<long> s_badBodies = Meter.CreateCounter<long>("assignbridge.requests.bad_body", "{request}", "Requests whose body could not be read, by route and status (408: it arrived slower than the minimum data rate).");
     private static readonly Counter<long> s_reconcileRuns = Meter.CreateCounter<long>("assignbridge.reconcile.runs", "{run}", "Reconciliation runs, by whether this instance held the lease.");
 
     /// <summary>
@@ -90,6 +91,9 @@ internal static class AssignBridgeTelemetry
         s_kibanaDuration.Record(elapsed.TotalMilliseconds, tags);
         s_kibanaResponses.Add(1, tags);
     }
+
+    public static void BadBody(string route, int statusCode) =>
+        s_badBodies.Add(1, new KeyValuePair<string, object?>("http.route", route), new KeyValuePair<string, object?>("http.response.status_code", statusCode));
 
     public static void Reconciled(ReconcileReport report)
     {
