@@ -31,6 +31,7 @@ internal static class AssignmentsEndpoints
 {
     public const string Route = "/api/assignments";
     public const string DeliveryIdHeader = "Idempotency-Key";
+    public const int MaxDeliveryIdLength = 200;
     public const string Source = "api";
 
     public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
@@ -81,15 +82,21 @@ internal static class AssignmentsEndpoints
             return TypedResults.ValidationProblem(parser.Problems, title: "The assignment request is not valid.");
         }
 
-        var deliveryId = DeliveryId(request);
+        if (DeliveryId(request) is not { } deliveryId)
+        {
+            return Refuse(logger, StatusCodes.Status400BadRequest, "Idempotency-Key not usable",
+                $"{DeliveryIdHeader} must be 1 to {MaxDeliveryIdLength} characters without control characters (tabs, line breaks). Send a shorter key, or none to let the bridge choose one.");
+        }
+
         var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
         return await intake.AcceptAsync(intent, cancellationToken: cancellationToken) switch
         {
             IntakeNotRecorded => NotRecorded(context),
+            IntakeRefused refused => Refuse(logger, StatusCodes.Status400BadRequest, "The delivery cannot be recorded", refused.Reason),
             IntakeRedelivered { SameBody: false } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
                 detail: $"A different request was already sent with {DeliveryIdHeader} '{deliveryId}'. Use a new key for a new request."),
             IntakeRedelivered redelivered => FromJournal(redelivered.Entry),
-            IntakeAttempted { Attempt: { Status: DeliveryStatus.Retrying } or { Outcome: null } } attempted => Accepted(deliveryId, attempted.Attempt, attempted.Entry.Attempts + 1),
+            IntakeAttempted { Attempt: { Status: DeliveryStatus.Retrying } or { Outcome: null } } attempted => Accepted(deliveryId, attempted.Attempt, attempted.Entry.Attempts),
             IntakeAttempted attempted => Answer(context, deliveryId, attempted.Attempt.Outcome!),
             _ => throw new InvalidOperationException("Unknown intake result."),
         };
@@ -157,10 +164,17 @@ internal static class AssignmentsEndpoints
         return TypedResults.Problem(statusCode: statusCode, title: title, detail: detail, extensions: extensions);
     }
 
-    private static string DeliveryId(HttpRequest request)
+    /// <summary>The caller's key, a fresh one when none was sent, or null when the key cannot be kept as it is (never replaced: that would apply a retry twice).</summary>
+    private static string? DeliveryId(HttpRequest request)
     {
-        var given = request.Headers[DeliveryIdHeader].ToString();
-        return given.Length is > 0 and <= 200 && !given.Any(char.IsControl) ? given : Guid.NewGuid().ToString("n");
+        var values = request.Headers[DeliveryIdHeader];
+        if (values.Count == 0)
+        {
+            return Guid.NewGuid().ToString("n");
+        }
+
+        var given = values.ToString();
+        return values.Count == 1 && given.Length is > 0 and <= MaxDeliveryIdLength && !given.Any(char.IsControl) ? given : null;
     }
 
     private static ProblemHttpResult Refuse(ILogger logger, int status, string title, string detail)

@@ -127,6 +127,8 @@ internal sealed class CommandRunner(
         {
             case IntakeNotRecorded:
                 return new CommandFinished("I could not record this command (the bridge's storage is unavailable), so nothing was done. Run it again in a minute.");
+            case IntakeRefused refused:
+                return new CommandFinished($"I could not record this command, so nothing was done: {refused.Reason}");
             case IntakeRedelivered { SameBody: false }:
                 return new CommandFinished($"This command id `{context.DeliveryId}` was already used for a different command; nothing was done.");
             case IntakeRedelivered redelivered:

@@ -11,6 +11,9 @@ internal abstract record IntakeResult(string DeliveryId);
 /// <summary>The journal could not be written: nothing was done and the sender must try again (a 5xx for webhooks).</summary>
 internal sealed record IntakeNotRecorded(string DeliveryId, string Reason) : IntakeResult(DeliveryId);
 
+/// <summary>The delivery cannot be journaled as it is (too large for a journal row, a delivery id too long for a key): nothing was done, and sending it again cannot help.</summary>
+internal sealed record IntakeRefused(string DeliveryId, string Reason) : IntakeResult(DeliveryId);
+
 /// <summary>The delivery was already journaled. <see cref="SameBody"/> is false when a different request reused the delivery id.</summary>
 internal sealed record IntakeRedelivered(string DeliveryId, JournalEntry Entry, bool SameBody) : IntakeResult(DeliveryId);
 
@@ -19,7 +22,7 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 
 /// <summary>
 /// The one way a delivery enters the bridge, whichever sender it comes from: journal it (nothing is promised
-/// before that), recognise a redelivery, then make the first attempt within a deadline. Past the deadline the
+/// before that), recognise a redelivery, then make the first attempt; both within the sender's deadline. Past it the
 /// attempt is recorded as due again, so reconciliation finishes it.
 /// </summary>
 internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
@@ -37,17 +40,29 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         // the delivery was journaled.
         using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var ticketRead = intent.Ticket is null ? null : managed.ReadTicketAsync(intent.Ticket, readCancel.Token);
+
+        // The sender's deadline bounds the journal write too: a stalled store is a "try again" within it, never a hang.
+        var within = deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(within);
         JournalEntry entry;
         var created = false;
         bool sameBody;
         try
         {
-            (entry, created, sameBody) = await journal.RecordAsync(intent, cancellationToken);
+            (entry, created, sameBody) = await journal.RecordAsync(intent, limit.Token);
         }
-        catch (JournalUnavailableException exception)
+        catch (ArgumentException exception)
         {
             Log.NotRecorded(logger, intent.Source, intent.DeliveryId, exception.Message);
-            return new IntakeNotRecorded(intent.DeliveryId, exception.Message);
+            return new IntakeRefused(intent.DeliveryId, exception.Message);
+        }
+        catch (Exception exception) when (exception is JournalUnavailableException
+            || exception is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = exception is JournalUnavailableException ? exception.Message : $"The journal could not be written within {within.TotalSeconds:0.#} s (timed out).";
+            Log.NotRecorded(logger, intent.Source, intent.DeliveryId, reason);
+            return new IntakeNotRecorded(intent.DeliveryId, reason);
         }
         finally
         {
@@ -63,8 +78,6 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
             return new IntakeRedelivered(intent.DeliveryId, entry, sameBody);
         }
 
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds));
         var attempt = await processor.AttemptAsync(entry, ticketRead, limit.Token);
         return new IntakeAttempted(intent.DeliveryId, entry, attempt);
     }

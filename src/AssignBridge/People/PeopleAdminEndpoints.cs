@@ -225,8 +225,8 @@ internal static class PeopleAdminEndpoints
         {
             return await next(invocation);
         }
-        catch (Exception exception) when (exception is RequestFailedException or PeopleUnavailableException or Journal.JournalUnavailableException
-            || exception is AggregateException aggregate && StorageGuard.IsUnreachable(aggregate))
+        catch (Exception exception) when (exception is PeopleUnavailableException or Journal.JournalUnavailableException or Audit.AuditUnavailableException
+            || StorageGuard.Reason(exception, invocation.HttpContext.RequestAborted) is not null)
         {
             Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
             context.Response.Headers.RetryAfter = "30";

@@ -84,7 +84,7 @@ internal sealed class PeopleDirectory
         {
             return $"table '{_table.Name}' not created yet; it is created on first use";
         }
-    });
+    }, cancellationToken);
 
     /// <summary>Forgets cached answers, after the table was changed through the bridge.</summary>
     public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
@@ -93,12 +93,12 @@ internal sealed class PeopleDirectory
     public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
     /// <summary>Turns the ways storage fails into one exception that names no secret.</summary>
-    private Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation) =>
+    private Task<T> GuardAsync<T>(string ns, Func<Task<T>> operation, CancellationToken cancellationToken) =>
         StorageGuard.RunAsync(operation, (reason, inner) =>
         {
             Log.LookupFailed(_logger, ns, reason);
             return new PeopleUnavailableException($"The people table could not be read ({reason}).", inner);
-        }, _lazy);
+        }, _lazy, cancellationToken);
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
@@ -114,7 +114,7 @@ internal sealed class PeopleDirectory
             await EnsureTableAsync(cancellationToken);
             var response = await _table.GetEntityIfExistsAsync<PersonEntity>(ns, RowKeys.Encode(id), SelectedColumns, cancellationToken);
             return response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
-        });
+        }, cancellationToken);
 
         _cache.Set((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
         return uid;

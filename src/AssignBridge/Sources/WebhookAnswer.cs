@@ -84,6 +84,7 @@ internal static class WebhookResults
     public static Results<Ok<WebhookAnswer>, ProblemHttpResult> FromIntake(HttpContext context, IntakeResult result) => result switch
     {
         IntakeNotRecorded => NotRecorded(context),
+        IntakeRefused refused => Problem(StatusCodes.Status400BadRequest, "The delivery cannot be recorded", refused.Reason),
         IntakeRedelivered { SameBody: false } redelivered => TypedResults.Ok(new WebhookAnswer("duplicate", redelivered.DeliveryId,
             "A different delivery with this id was already journaled; this one was not applied.", JournalEntry.StatusName(redelivered.Entry.Status), redelivered.Entry.Attempts)),
         IntakeRedelivered redelivered => TypedResults.Ok(new WebhookAnswer("duplicate", redelivered.DeliveryId,
