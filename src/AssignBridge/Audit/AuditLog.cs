@@ -82,12 +82,21 @@ internal sealed class AuditLog
     /// <summary>What the bridge did to one alert, newest first.</summary>
     /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
     public Task<IReadOnlyList<AuditRecord>> ForAlertAsync(string space, string alertId, int top, CancellationToken cancellationToken = default) =>
-        QueryAsync(AlertPartition(space, alertId), top, cancellationToken);
+        ForAlertBothLayoutsAsync(space, alertId, top, cancellationToken);
+
+    /// <summary>An alert's rows in its bucket, and those versions before 1 Dec 2026 kept in a partition of its own, newest first.</summary>
+    private async Task<IReadOnlyList<AuditRecord>> ForAlertBothLayoutsAsync(string space, string alertId, int top, CancellationToken cancellationToken)
+    {
+        var key = RowKeys.AlertKey(space, alertId);
+        var current = QueryAsync(AlertPartition(space, alertId), key, top, cancellationToken);
+        var legacy = QueryAsync(RowKeys.LegacyAlertPartition(key), null, top, cancellationToken);
+        return [.. (await current).Concat(await legacy).OrderByDescending(r => r.At).Take(top)];
+    }
 
     /// <summary>What one ticket (its key, such as <c>jira:10002</c>, or its reference, such as <c>SOC-1234</c>) caused, newest first.</summary>
     /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
     public Task<IReadOnlyList<AuditRecord>> ForTicketAsync(string ticket, int top, CancellationToken cancellationToken = default) =>
-        QueryAsync(TicketPartition(ticket), top, cancellationToken);
+        QueryAsync(TicketPartition(ticket), null, top, cancellationToken);
 
     /// <summary>
     /// Deletes up to <see cref="AuditOptions.PurgeBatchSize"/> rows older than the retention; the rest go in later runs.
@@ -120,17 +129,13 @@ internal sealed class AuditLog
                 }
             }
         }
-        catch (RequestFailedException exception)
-        {
-            Log.PurgeFailed(_logger, $"status {exception.Status}");
-        }
-        catch (AggregateException exception) when (StorageGuard.IsUnreachable(exception))
-        {
-            Log.PurgeFailed(_logger, "unreachable");
-        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.PurgeFailed(_logger, "ran out of time; the rest goes in the next run");
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
+        {
+            Log.PurgeFailed(_logger, reason);
         }
 
         if (deleted > 0)
@@ -149,25 +154,33 @@ internal sealed class AuditLog
     internal static string RowKey(DateTimeOffset at, string unique) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "|" + unique;
 
+    /// <summary>An alert's row in its bucket partition: the alert's key first, so its rows sit together newest first.</summary>
+    internal static string AlertRowKey(string space, string alertId, DateTimeOffset at, string unique) =>
+        RowKeys.AlertKey(space, alertId) + "|" + RowKey(at, unique);
+
     private async Task WriteAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
         AssignmentIntent intent, string result, KibanaAnswer answer, CancellationToken cancellationToken)
     {
         var at = _time.GetUtcNow();
         var unique = Guid.NewGuid().ToString("n");
+        // One row per ticket name (its key and its reference) in its own partition, and one per alert in the alert's
+        // bucket: a bucket's rows go in transactions of up to 100, all side by side.
+        var kept = alertIds.Take(MaxAlertIdsKept).ToList();
+        var batches = new[] { intent.Ticket?.Key, intent.Reference }.OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)
+            .Select(ticket => Row(TicketPartition(ticket), RowKey(at, unique), kept))
+            .Concat(alertIds.Distinct(StringComparer.Ordinal).Select(alertId => Row(AlertPartition(space, alertId), AlertRowKey(space, alertId, at, unique), [alertId])))
+            .GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(100))
+            .ToList();
         await GuardAsync(async () =>
         {
             await EnsureTableAsync(cancellationToken);
-            // One row per ticket name (its key and its reference) and one per alert, each its own partition: all side by side.
-            var kept = alertIds.Take(MaxAlertIdsKept).ToList();
-            var rows = new[] { intent.Ticket?.Key, intent.Reference }.OfType<string>().Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)
-                .Select(ticket => (Partition: TicketPartition(ticket), Alerts: (IReadOnlyList<string>)kept))
-                .Concat(alertIds.Distinct(StringComparer.Ordinal).Select(alertId => (Partition: AlertPartition(space, alertId), Alerts: (IReadOnlyList<string>)[alertId])));
-            await Parallel.ForEachAsync(rows, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, token) =>
-                await _table.UpsertEntityAsync(Row(row.Partition, row.Alerts), TableUpdateMode.Replace, token));
+            await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, token) =>
+                await _table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token));
             return true;
-        });
+        }, cancellationToken);
 
-        TableEntity Row(string partition, IReadOnlyList<string> alerts) => new(partition, RowKey(at, unique))
+        TableEntity Row(string partition, string rowKey, IReadOnlyList<string> alerts) => new(partition, rowKey)
         {
             ["At"] = at,
             ["Result"] = result,
@@ -191,14 +204,16 @@ internal sealed class AuditLog
         };
     }
 
-    private async Task<IReadOnlyList<AuditRecord>> QueryAsync(string partition, int top, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AuditRecord>> QueryAsync(string partition, string? rowPrefix, int top, CancellationToken cancellationToken)
     {
         return await GuardAsync(async () =>
         {
             var records = new List<AuditRecord>();
             try
             {
-                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
+                var filter = rowPrefix is null
+                    ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+                    : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {rowPrefix + "|"} and RowKey lt {rowPrefix + "}"}");
                 await foreach (var row in _table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(top, 1_000), cancellationToken: cancellationToken))
                 {
                     records.Add(Read(row));
@@ -214,7 +229,7 @@ internal sealed class AuditLog
             }
 
             return records;
-        });
+        }, cancellationToken);
     }
 
     private static AuditRecord Read(TableEntity row) => new(
@@ -243,6 +258,6 @@ internal sealed class AuditLog
 
     public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 
-    private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
-        StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner), _lazy);
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new AuditUnavailableException($"The audit table '{_table.Name}' could not be used ({reason}).", inner), _lazy, cancellationToken);
 }

@@ -16,12 +16,16 @@ internal sealed record ManagedAssignee(string Space, string AlertId, string Uid,
 /// <summary>
 /// Which assignees the bridge put on which alert (and from which ticket), so that a reassignment removes only
 /// people the bridge added and reconciliation repairs only what it manages; plus, per ticket, the newest event
-/// applied, so that an older event never overrides a newer one. One partition per alert (a hash of space and
-/// id, so any id fits), one row per UID; a removed UID is kept as inactive rather than deleted, which keeps
-/// every write an idempotent upsert.
+/// applied, so that an older event never overrides a newer one. Alert rows live in a few bucket partitions
+/// (<see cref="RowKeys.AlertPartition"/>) with the alert's key leading the row key, one row per UID, so that a
+/// delivery of thousands of alerts writes them in entity-group transactions of up to 100 rows; a removed UID is kept
+/// as inactive rather than deleted, which keeps every write an idempotent upsert.
 /// </summary>
 internal sealed class ManagedAssignees
 {
+    /// <summary>Rows in one entity-group transaction, Table Storage's limit.</summary>
+    private const int TransactionRows = 100;
+
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly LazyTable _lazy;
@@ -36,48 +40,56 @@ internal sealed class ManagedAssignees
     /// <summary>The UIDs the bridge currently manages on each alert.</summary>
     public async Task<IReadOnlyDictionary<AlertRef, IReadOnlySet<string>>> GetAsync(IEnumerable<AlertRef> alerts, CancellationToken cancellationToken = default)
     {
-        // One partition query per alert, side by side as RecordAsync writes them.
+        // One range query per alert (its rows sit together in its bucket), side by side; and one of the partition that
+        // versions before 1 Dec 2026 kept per alert, so that people the bridge assigned before an upgrade are still known.
+        // A UID with a row in the current layout is decided by that row.
         var result = new System.Collections.Concurrent.ConcurrentDictionary<AlertRef, IReadOnlySet<string>>();
         await Parallel.ForEachAsync(alerts.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alert, token) =>
         {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AlertPartition(alert)} and Active eq true");
-            var rows = await QueryAsync(filter, ["Uid"], int.MaxValue, token);
-            result[alert] = rows.Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
+            var key = RowKeys.AlertKey(alert.Space, alert.AlertId);
+            var current = QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {RowKeys.BucketOf(key)} and RowKey gt {key + "|"} and RowKey lt {key + "}"}"), ["Uid", "Active"], int.MaxValue, token);
+            var legacy = QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {RowKeys.LegacyAlertPartition(key)} and Active eq true"), ["Uid"], int.MaxValue, token);
+            var rows = await current;
+            var decided = rows.Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
+            var active = rows.Where(row => row.GetBoolean("Active") == true).Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
+            active.UnionWith((await legacy).Select(row => row.GetString("Uid")).Where(uid => !decided.Contains(uid)));
+            result[alert] = active;
         });
         return result;
     }
 
-    /// <summary>Records what one successful Kibana request did. Idempotent: a retried delivery writes the same rows.</summary>
+    /// <summary>Records what one successful Kibana request did, in transactions per bucket. Idempotent: a retried delivery writes the same rows.</summary>
     public async Task RecordAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed, AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
-        await Parallel.ForEachAsync(alertIds, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alertId, token) =>
-        {
-            var partition = AlertPartition(new AlertRef(space, alertId));
-            var actions = added.Select(uid => Row(partition, space, alertId, uid, active: true))
-                .Concat(removed.Select(uid => Row(partition, space, alertId, uid, active: false)))
-                .Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row));
-            foreach (var batch in actions.Chunk(100))
+        var batches = alertIds.Distinct(StringComparer.Ordinal)
+            .SelectMany(alertId => added.Distinct(StringComparer.Ordinal).Select(uid => Row(alertId, uid, active: true))
+                .Concat(removed.Distinct(StringComparer.Ordinal).Select(uid => Row(alertId, uid, active: false))))
+            .GroupBy(row => row.PartitionKey, StringComparer.Ordinal)
+            .SelectMany(partition => partition.Chunk(TransactionRows))
+            .ToList();
+        await Parallel.ForEachAsync(batches, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (batch, token) =>
+            await GuardAsync(async () =>
             {
-                await GuardAsync(async () =>
-                {
-                    await _lazy.EnsureAsync(token); // again after storage lost the table (the guard retries once)
-                    return await _table.SubmitTransactionAsync(batch, token);
-                });
-            }
-        });
+                await _lazy.EnsureAsync(token); // again after storage lost the table (the guard retries once)
+                return await _table.SubmitTransactionAsync(batch.Select(row => new TableTransactionAction(TableTransactionActionType.UpsertReplace, row)), token);
+            }, token));
 
-        TableEntity Row(string partition, string space, string alertId, string uid, bool active) => new(partition, RowKeys.Encode(uid))
+        TableEntity Row(string alertId, string uid, bool active)
         {
-            ["Space"] = space,
-            ["AlertId"] = alertId,
-            ["Uid"] = uid,
-            ["Active"] = active,
-            ["Source"] = intent.Source,
-            ["Ticket"] = intent.Ticket?.Key,
-            ["DeliveryId"] = intent.DeliveryId,
-            ["AssignedAt"] = now,
-        };
+            var key = RowKeys.AlertKey(space, alertId);
+            return new(RowKeys.BucketOf(key), key + "|" + RowKeys.UidKey(uid))
+            {
+                ["Space"] = space,
+                ["AlertId"] = alertId,
+                ["Uid"] = uid,
+                ["Active"] = active,
+                ["Source"] = intent.Source,
+                ["Ticket"] = intent.Ticket?.Key,
+                ["DeliveryId"] = intent.DeliveryId,
+                ["AssignedAt"] = now,
+            };
+        }
     }
 
     /// <summary>The newest event of a ticket applied so far (null when none), read once per delivery and handed back to <see cref="RememberAsync"/>.</summary>
@@ -87,7 +99,7 @@ internal sealed class ManagedAssignees
         {
             await _lazy.EnsureAsync(cancellationToken);
             return await _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken);
-        });
+        }, cancellationToken);
         return stored.HasValue ? new TicketMark(stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"), stored.Value.ETag) : null;
     }
 
@@ -113,11 +125,11 @@ internal sealed class ManagedAssignees
             {
                 if (seen is null)
                 {
-                    await GuardAsync(() => _table.AddEntityAsync(row, cancellationToken));
+                    await GuardAsync(() => _table.AddEntityAsync(row, cancellationToken), cancellationToken);
                 }
                 else if (!IsSuperseded(ticket, seen))
                 {
-                    await GuardAsync(() => _table.UpdateEntityAsync(row, seen.ETag, TableUpdateMode.Replace, cancellationToken));
+                    await GuardAsync(() => _table.UpdateEntityAsync(row, seen.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
                 }
 
                 return;
@@ -141,18 +153,16 @@ internal sealed class ManagedAssignees
         ticket.Sequence is { } sequence && storedSequence is { } seen ? sequence < seen
         : ticket.ChangedAt is { } changedAt && storedChangedAt is { } seenAt && changedAt < seenAt;
 
-    private static string AlertPartition(AlertRef alert) => RowKeys.AlertPartition(alert.Space, alert.AlertId);
-
     private static string TicketPartition(string key) => RowKeys.TicketPartition(key);
 
     public async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {
         await _lazy.EnsureAsync(cancellationToken);
         return true;
-    });
+    }, cancellationToken);
 
-    private Task<T> GuardAsync<T>(Func<Task<T>> operation) =>
-        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner), _lazy);
+    private Task<T> GuardAsync<T>(Func<Task<T>> operation, CancellationToken cancellationToken) =>
+        StorageGuard.RunAsync(operation, (reason, inner) => new JournalUnavailableException($"The managed-assignees table could not be used ({reason}).", inner), _lazy, cancellationToken);
 
     /// <summary>At most <paramref name="max"/> rows of a query, the whole read guarded (and retried once after storage lost the table).</summary>
     private Task<List<TableEntity>> QueryAsync(string filter, IEnumerable<string>? select, int max, CancellationToken cancellationToken) =>
@@ -170,5 +180,5 @@ internal sealed class ManagedAssignees
             }
 
             return rows;
-        });
+        }, cancellationToken);
 }

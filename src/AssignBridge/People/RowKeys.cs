@@ -12,8 +12,28 @@ internal static class RowKeys
     /// <summary>Table Storage allows 1 KiB (512 UTF-16 characters) per key.</summary>
     public const int MaxLength = 512;
 
-    /// <summary>The partition of one alert's rows (managed assignees, audit): a hash of space and id, so any id fits.</summary>
-    public static string AlertPartition(string space, string alertId) => "alert|" + Hash($"{space}\n{alertId}");
+    /// <summary>Partitions the alert rows are spread over: few enough that a large delivery writes its rows in entity-group transactions, enough to spread the load.</summary>
+    public const int AlertBuckets = 16;
+
+    /// <summary>An alert's key inside its partition: a hash of space and id, so any id fits.</summary>
+    public static string AlertKey(string space, string alertId) => Hash($"{space}\n{alertId}");
+
+    /// <summary>
+    /// The partition of an alert's rows (managed assignees, audit): one of <see cref="AlertBuckets"/> buckets chosen by
+    /// the alert's key, so that the rows of many alerts share partitions and go to storage in batches of up to 100.
+    /// Rows of one alert start with <see cref="AlertKey"/> in their row key.
+    /// </summary>
+    public static string AlertPartition(string space, string alertId) => BucketOf(AlertKey(space, alertId));
+
+    /// <summary>The partition of one alert's rows as versions before 1 Dec 2026 wrote them (one partition per alert); read, never written.</summary>
+    public static string LegacyAlertPartition(string alertKey) => "alert|" + alertKey;
+
+    /// <summary>The bucket partition of an alert key.</summary>
+    public static string BucketOf(string alertKey) =>
+        "alerts|" + (Convert.ToInt32(alertKey[..2], 16) % AlertBuckets).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A UID's part of a row key: a hash, so that an alert's key and any UID fit a key together.</summary>
+    public static string UidKey(string uid) => Hash(uid)[..32];
 
     /// <summary>The partition of one ticket's rows (its newest event, audit), by its key or reference.</summary>
     public static string TicketPartition(string ticket) => "ticket|" + Hash(ticket);

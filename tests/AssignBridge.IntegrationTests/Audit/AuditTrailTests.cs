@@ -113,7 +113,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         bridge.Kibana.State.SeedAlert("default", "alert-1");
         await AssignAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "uid:u_alice_0" } }, "delivery-audit-3");
         var old = DateTimeOffset.UtcNow.AddDays(-31);
-        await bridge.AuditTable.AddEntityAsync(new TableEntity(AssignBridge.Audit.AuditLog.AlertPartition("default", "alert-1"), AssignBridge.Audit.AuditLog.RowKey(old, "old")) { ["At"] = old, ["Result"] = "applied", ["Space"] = "default" });
+        await bridge.AuditTable.AddEntityAsync(new TableEntity(AssignBridge.Audit.AuditLog.AlertPartition("default", "alert-1"), AssignBridge.Audit.AuditLog.AlertRowKey("default", "alert-1", old, "old")) { ["At"] = old, ["Result"] = "applied", ["Space"] = "default" });
         Assert.Equal(2, (await QueryAsync(bridge, "?alert=alert-1")).Count);
 
         using var content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
