@@ -26,16 +26,19 @@ internal sealed class AssignmentService(
     /// <exception cref="PeopleUnavailableException">The people table could not be read; nothing was sent.</exception>
     /// <exception cref="JournalUnavailableException">The managed-assignees table could not be used; trying again is safe.</exception>
     /// <exception cref="AuditUnavailableException">The audit table could not be written; trying again is safe.</exception>
+    /// <param name="progress">What this attempt has done so far, kept by the caller; requests it holds as done are not sent again.</param>
     /// <param name="ticketRead">The ticket's newest applied event, already being read by the caller; null to read it here.</param>
-    public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, Task<TicketMark?>? ticketRead = null, CancellationToken cancellationToken = default)
+    public async Task<AssignmentOutcome> ApplyAsync(AssignmentIntent intent, AttemptProgress progress, Task<TicketMark?>? ticketRead = null, CancellationToken cancellationToken = default)
     {
         using var onItsWay = batcher.Expect(); // concurrent deliveries with the same assignees wait briefly to share one Kibana call
+        progress.At("reading the ticket's newest applied event");
         var newest = intent.Ticket is null ? null : await (ticketRead ?? managed.ReadTicketAsync(intent.Ticket, cancellationToken)).WaitAsync(cancellationToken);
         if (intent.Ticket is not null && ManagedAssignees.IsSuperseded(intent.Ticket, newest))
         {
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null);
         }
 
+        progress.At("resolving people in the mapping table");
         var adds = await ResolveAllAsync(intent.Add, allowDefault: true, cancellationToken);
         var removes = await ResolveAllAsync(intent.Remove, allowDefault: false, cancellationToken);
 
@@ -56,6 +59,7 @@ internal sealed class AssignmentService(
         IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)> groups;
         try
         {
+            progress.At("reading whom the bridge assigned");
             groups = await RemovalsAsync(intent, addUids, removeUids, notes, cancellationToken);
         }
         catch (KibanaRequestException exception)
@@ -74,14 +78,22 @@ internal sealed class AssignmentService(
         }
 
         notes.InsertRange(0, conflicts.Select(uid => $"Kibana user {uid} was both added and removed (two identities map to it); it stays assigned."));
+        progress.Planned = operations.Count;
         if (operations.Count == 0)
         {
             notes.Add("Nobody is left to add or remove, so Kibana was not called.");
+            progress.At("remembering the ticket's newest event");
             await RememberTicketAsync(intent, newest, cancellationToken);
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
         }
 
-        var (spaces, error) = await SendAsync(intent, operations, newest, cancellationToken);
+        var (spaces, error) = await SendAsync(intent, operations, newest, progress, cancellationToken);
+        var before = operations.Count(o => progress.IsDone(AttemptProgress.KeyOf(o))) - progress.DoneNow;
+        if (before > 0)
+        {
+            notes.Add($"{before} of {operations.Count} Kibana requests were applied by an earlier attempt and not sent again.");
+        }
+
         Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
         return new AssignmentOutcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, resolved, unresolved, notes, error);
     }
@@ -169,14 +181,14 @@ internal sealed class AssignmentService(
     /// event are written side by side, and all of them before this returns: the journal marks the delivery
     /// applied only after.
     /// </summary>
-    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, TicketMark? newest, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, TicketMark? newest, AttemptProgress progress, CancellationToken cancellationToken)
     {
         var records = new List<Task>();
         KibanaFailure? error;
         IReadOnlyList<SpaceOutcome> spaces;
         try
         {
-            (spaces, error) = await SendEachAsync(intent, operations, records, cancellationToken);
+            (spaces, error) = await SendEachAsync(intent, operations, records, progress, cancellationToken);
         }
         catch
         {
@@ -189,6 +201,7 @@ internal sealed class AssignmentService(
             records.Add(RememberTicketAsync(intent, newest, cancellationToken));
         }
 
+        progress.At("writing what Kibana applied (managed assignees, audit, the ticket's newest event)");
         await Task.WhenAll(records);
         return (spaces, error);
     }
@@ -199,18 +212,28 @@ internal sealed class AssignmentService(
         {
             await Task.WhenAll(records);
         }
-        catch (Exception exception) when (exception is JournalUnavailableException or AuditUnavailableException or OperationCanceledException)
+        catch (Exception)
         {
-            // Reported by the failure that is being rethrown.
+            // Whatever they came to is reported by the failure being rethrown; the next attempt writes them again.
         }
     }
 
-    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendEachAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, List<Task> records, CancellationToken cancellationToken)
+    /// <summary>Writes what one applied request did, side by side, and only then counts it done for later attempts.</summary>
+    private async Task RecordAsync(KibanaOperation operation, string key, AssignmentIntent intent, UpdateByQueryResponse response, AttemptProgress progress, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(
+            managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken),
+            audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
+        progress.MarkDone(key);
+    }
+
+    private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendEachAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, List<Task> records, AttemptProgress progress, CancellationToken cancellationToken)
     {
         var tallies = new Dictionary<string, SpaceTally>(StringComparer.Ordinal);
         KibanaFailure? error = null;
-        foreach (var operation in operations)
+        for (var i = 0; i < operations.Count; i++)
         {
+            var operation = operations[i];
             var tally = tallies.TryGetValue(operation.Space, out var t) ? t : tallies[operation.Space] = new SpaceTally(operation.Space);
             tally.Alerts += operation.AlertIds.Count;
             if (error is not null)
@@ -219,14 +242,21 @@ internal sealed class AssignmentService(
                 continue;
             }
 
+            var key = AttemptProgress.KeyOf(operation);
+            if (progress.IsDone(key))
+            {
+                tally.DoneBefore();
+                continue;
+            }
+
             tally.Requests++;
             try
             {
+                progress.At($"sending Kibana request {i + 1} of {operations.Count} ({operation.AlertIds.Count} alerts in space {operation.Space})");
                 var response = await batcher.SetAssigneesAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent.Ticket?.Key, cancellationToken);
                 Kibana.Log.Applied(logger, operation.Space, operation.AlertIds.Count, operation.Add.Count, operation.Remove.Count, response.Total, response.Updated, response.VersionConflicts);
                 tally.Add(response);
-                records.Add(managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken));
-                records.Add(audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
+                records.Add(RecordAsync(operation, key, intent, response, progress, cancellationToken));
             }
             catch (KibanaRequestException exception)
             {
@@ -258,6 +288,9 @@ internal sealed class AssignmentService(
         public int NotAttempted { get; set; }
 
         public KibanaFailure? Error { get; set; }
+
+        /// <summary>A request an earlier attempt applied and recorded: it counts as succeeded, with no figures of its own.</summary>
+        public void DoneBefore() => _succeeded++;
 
         public void Add(UpdateByQueryResponse response)
         {

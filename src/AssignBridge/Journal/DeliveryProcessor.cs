@@ -1,6 +1,8 @@
 using AssignBridge.Audit;
 using AssignBridge.Assignments;
+using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Secrets;
 using AssignBridge.Telemetry;
 
 namespace AssignBridge.Journal;
@@ -10,54 +12,86 @@ internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? O
 
 /// <summary>
 /// Makes one attempt at a claimed delivery and writes its result to the journal: applied; retrying with
-/// back-off when the failure may pass (Kibana 408/429/5xx, timeouts, a store or Key Vault briefly down);
-/// dead once the attempts are spent; rejected at once when trying again cannot help (Kibana 400/401/403/404,
-/// people unmapped under the Reject policy).
+/// back-off when the failure may pass (Kibana 408/429/5xx or an answer that is not Kibana's, timeouts, a store or
+/// Key Vault briefly down, a failure nobody foresaw); dead once the attempts are spent; rejected at once when
+/// trying again cannot help (Kibana 400/401/403/404, people unmapped under the Reject policy, a request that breaks
+/// a rule). Whatever the attempt throws, it ends in one of those states: nothing escapes to the caller.
 /// </summary>
 internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, ILogger<DeliveryProcessor> logger)
 {
     public Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken) => AttemptAsync(claimed, null, cancellationToken);
 
-    /// <param name="claimed">The delivery, claimed by the caller.</param>
+    /// <param name="claimed">The delivery, claimed by the caller (the claim counted this attempt).</param>
     /// <param name="ticketRead">The ticket's newest applied event, when the caller already started reading it; read here otherwise.</param>
     /// <param name="cancellationToken">The attempt's deadline; its result is recorded even when it passes.</param>
     public async Task<AttemptResult> AttemptAsync(JournalEntry claimed, Task<TicketMark?>? ticketRead, CancellationToken cancellationToken)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, claimed.Intent, "attempt"); // span + DeliveryId/Source logging scope
+        var progress = new AttemptProgress(claimed.Done);
         AssignmentOutcome? outcome = null;
         string? error;
         bool retryable;
         TimeSpan? retryAfter = null;
-        try
+        if (claimed.Attempts > journal.MaxAttempts)
         {
-            outcome = await service.ApplyAsync(claimed.Intent, ticketRead, cancellationToken);
-            (error, retryable, retryAfter) = outcome.Status switch
+            // Claimed once more after the last attempt never reported back (its instance stopped): the budget is spent.
+            (error, retryable) = ($"the last of {journal.MaxAttempts} attempts ended without a result (the instance stopped or ran out of time)", true);
+        }
+        else
+        {
+            try
             {
-                AssignmentStatus.Applied or AssignmentStatus.NothingToApply => (null, false, null),
-                AssignmentStatus.Unmapped => ($"unmapped: {string.Join(", ", outcome.Unresolved.Select(u => u.Person))}", false, null),
-                _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
-            };
-        }
-        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException)
-        {
-            (error, retryable) = (exception.Message, true);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller's deadline passed mid-attempt; the requests are idempotent, so the next attempt redoes them.
-            (error, retryable) = ("the attempt ran out of time", true);
+                outcome = await service.ApplyAsync(claimed.Intent, progress, ticketRead, cancellationToken);
+                (error, retryable, retryAfter) = outcome.Status switch
+                {
+                    AssignmentStatus.Applied or AssignmentStatus.NothingToApply => (null, false, null),
+                    AssignmentStatus.Unmapped => ($"unmapped: {string.Join(", ", outcome.Unresolved.Select(u => u.Person))}", false, null),
+                    _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
+                };
+            }
+            catch (Exception exception)
+            {
+                (error, retryable, retryAfter) = Classify(exception, progress, cancellationToken);
+                Log.AttemptFailed(logger, claimed.Source, claimed.DeliveryId, exception.GetType().Name, retryable, error);
+            }
         }
 
         var status = error is null ? DeliveryStatus.Applied
             : !retryable ? DeliveryStatus.Rejected
-            : claimed.Attempts + 1 >= journal.MaxAttempts ? DeliveryStatus.Dead
+            : claimed.Attempts >= journal.MaxAttempts ? DeliveryStatus.Dead
             : DeliveryStatus.Retrying;
-        DateTimeOffset? next = status == DeliveryStatus.Retrying ? journal.NextAttempt(claimed.Attempts, retryAfter) : null;
+        DateTimeOffset? next = status == DeliveryStatus.Retrying ? journal.NextAttempt(claimed.Attempts - 1, retryAfter) : null;
 
-        // Recorded even when the caller gave up waiting: the result must not be lost with the request.
-        var written = await journal.CompleteAsync(claimed, status, error, next, CancellationToken.None);
-        Log.Attempted(logger, claimed.Source, claimed.DeliveryId, claimed.Attempts + 1, JournalEntry.StatusName(status), written);
+        // Recorded even when the caller gave up waiting: the result must not be lost with the request. When even this
+        // write fails, the row keeps its claim and becomes due again when the claim expires; the attempt was counted.
+        bool written;
+        try
+        {
+            written = await journal.CompleteAsync(claimed, status, error, next, progress.Done, CancellationToken.None);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            Log.OutcomeNotWritten(logger, claimed.Source, claimed.DeliveryId, JournalEntry.StatusName(status), exception.Message);
+            written = false;
+        }
+
+        Log.Attempted(logger, claimed.Source, claimed.DeliveryId, claimed.Attempts, JournalEntry.StatusName(status), written, error ?? "none");
         AssignBridgeTelemetry.Attempted(claimed, status, outcome);
         return new AttemptResult(status, outcome, error, next);
     }
+
+    /// <summary>Why an attempt that threw ended, in words an operator can act on, and whether trying again may help.</summary>
+    private static (string Error, bool Retryable, TimeSpan? RetryAfter) Classify(Exception exception, AttemptProgress progress, CancellationToken cancellationToken) => exception switch
+    {
+        // The caller's deadline passed mid-attempt; the requests are idempotent, and those applied and recorded are not sent again.
+        OperationCanceledException when cancellationToken.IsCancellationRequested =>
+            ($"the attempt ran out of time while {progress.Step} ({progress.Done.Count} of {progress.Planned} Kibana requests applied and recorded)", true, null),
+        PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException or SecretUnavailableException => (exception.Message, true, null),
+        KibanaRequestException kibana => ($"Kibana {kibana.StatusCode}: {kibana.KibanaMessage}", kibana.IsRetryable, kibana.RetryAfter),
+        // The delivery itself breaks a rule (a space or id Kibana would refuse): no attempt can pass.
+        ArgumentException or FormatException or InvalidDataException =>
+            ($"the delivery cannot be applied: {exception.Message}", false, null),
+        // Nobody foresaw it: it may pass (and the attempts bound how often), and the log names its type.
+        _ => ($"unexpected {exception.GetType().Name} while {progress.Step}: {exception.Message}", true, null),
+    };
 }

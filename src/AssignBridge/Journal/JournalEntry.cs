@@ -13,7 +13,11 @@ internal enum DeliveryStatus
     Dead,
 }
 
-/// <summary>One accepted delivery as the journal holds it. <see cref="ETag"/> guards every change.</summary>
+/// <summary>
+/// One accepted delivery as the journal holds it. <see cref="ETag"/> guards every change. <see cref="Attempts"/>
+/// counts attempts begun (a claim counts one). <see cref="Done"/> holds the keys of the Kibana requests an earlier
+/// attempt applied and recorded, which a later attempt does not send again.
+/// </summary>
 internal sealed record JournalEntry(
     AssignmentIntent Intent,
     DeliveryStatus Status,
@@ -25,6 +29,8 @@ internal sealed record JournalEntry(
     string BodyHash,
     ETag ETag)
 {
+    public IReadOnlyList<string> Done { get; init; } = [];
+
     public string Source => Intent.Source;
 
     public string DeliveryId => Intent.DeliveryId;

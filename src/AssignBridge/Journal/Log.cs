@@ -2,12 +2,18 @@ namespace AssignBridge.Journal;
 
 internal static partial class Log
 {
-    [LoggerMessage(4001, LogLevel.Information, "Delivery {DeliveryId} from {Source}: attempt {Attempt} ended {Status} (journal written {Written}).")]
-    public static partial void Attempted(ILogger logger, string source, string deliveryId, int attempt, string status, bool written);
+    [LoggerMessage(4001, LogLevel.Information, "Delivery {DeliveryId} from {Source}: attempt {Attempt} ended {Status} (journal written {Written}); cause: {Cause}.")]
+    public static partial void Attempted(ILogger logger, string source, string deliveryId, int attempt, string status, bool written, string cause);
 
     [LoggerMessage(4002, LogLevel.Information, "Delivery {DeliveryId} from {Source} was delivered again; answered from the journal ({Status}).")]
     public static partial void Redelivered(ILogger logger, string source, string deliveryId, string status);
 
     [LoggerMessage(4003, LogLevel.Error, "Delivery {DeliveryId} from {Source} could not be journaled: {Reason}")]
     public static partial void NotRecorded(ILogger logger, string source, string deliveryId, string reason);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Delivery {DeliveryId} from {Source}: the attempt failed with {ExceptionType} (retryable {Retryable}): {Reason}")]
+    public static partial void AttemptFailed(ILogger logger, string source, string deliveryId, string exceptionType, bool retryable, string reason);
+
+    [LoggerMessage(4005, LogLevel.Error, "Delivery {DeliveryId} from {Source}: the attempt ended {Status} but the journal could not be written ({Reason}); the delivery is due again when its claim expires.")]
+    public static partial void OutcomeNotWritten(ILogger logger, string source, string deliveryId, string status, string reason);
 }

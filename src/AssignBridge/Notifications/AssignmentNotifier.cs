@@ -90,16 +90,24 @@ internal sealed class AssignmentNotifier(
                 }
 
                 _sent.Set(key, true, TimeSpan.FromDays(1));
-                var settings = options.Value;
-                var kibanaUrl = settings.KibanaPublicUrl ?? kibana.Value.Url!;
-                if (settings.SlackWebhookUrl is { } slack)
+                try
                 {
-                    await PostAsync("slack", slack, Compose(notice, kibanaUrl, settings.MaxLinks, slack: true), stoppingToken);
-                }
+                    var settings = options.Value;
+                    var kibanaUrl = settings.KibanaPublicUrl ?? kibana.Value.Url!;
+                    if (settings.SlackWebhookUrl is { } slack)
+                    {
+                        await PostAsync("slack", slack, Compose(notice, kibanaUrl, settings.MaxLinks, slack: true), stoppingToken);
+                    }
 
-                if (settings.TeamsWebhookUrl is { } teams)
+                    if (settings.TeamsWebhookUrl is { } teams)
+                    {
+                        await PostAsync("teams", teams, Compose(notice, kibanaUrl, settings.MaxLinks, slack: false), stoppingToken);
+                    }
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    await PostAsync("teams", teams, Compose(notice, kibanaUrl, settings.MaxLinks, slack: false), stoppingToken);
+                    // One notice that fails in a way nobody foresaw must not stop the others (nor, thrown, the host).
+                    Log.NotSent(logger, "any", exception.GetType().Name);
                 }
             }
         }

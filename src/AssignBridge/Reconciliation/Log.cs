@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(4103, LogLevel.Warning, "Reconcile run failed and will run again on schedule: {Reason}")]
     public static partial void RunFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4105, LogLevel.Warning, "Reconcile: delivery {DeliveryId} from {Source} could not be claimed and is left for the next run: {Reason}")]
+    public static partial void ClaimFailed(ILogger logger, string source, string deliveryId, string reason);
 }

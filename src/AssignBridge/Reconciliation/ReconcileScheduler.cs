@@ -1,5 +1,4 @@
 using AssignBridge.Hosting;
-using AssignBridge.Journal;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;
@@ -33,10 +32,15 @@ internal sealed class ReconcileScheduler(IServiceProvider services, IOptions<Rec
             {
                 await reconcile.RunAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is JournalUnavailableException or Azure.RequestFailedException or AggregateException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                // Storage is down: the next run tries again; nothing is lost, the journal still holds every delivery.
-                Log.RunFailed(logger, exception.Message);
+                return;
+            }
+            catch (Exception exception)
+            {
+                // A background service has nobody to throw to, and letting it out would stop the host: log and run again
+                // on schedule. Nothing is lost: the journal still holds every delivery.
+                Log.RunFailed(logger, $"{exception.GetType().Name}: {exception.Message}");
             }
         }
     }

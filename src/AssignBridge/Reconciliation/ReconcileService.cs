@@ -77,14 +77,26 @@ internal sealed class ReconcileService(
                     break;
                 }
 
-                if (await journal.TryClaimAsync(entry, cancellationToken) is not { } claimed)
+                JournalEntry? claimed;
+                try
+                {
+                    claimed = await journal.TryClaimAsync(entry, cancellationToken);
+                }
+                catch (JournalUnavailableException exception)
+                {
+                    // One row that cannot be claimed now is left for the next run; the others go on.
+                    Log.ClaimFailed(logger, entry.Source, entry.DeliveryId, exception.Message);
+                    continue;
+                }
+
+                if (claimed is null)
                 {
                     taken++;
                     continue;
                 }
 
                 attempted++;
-                var result = await processor.AttemptAsync(claimed, budget.Token);
+                var result = await processor.AttemptAsync(claimed, budget.Token); // never throws: every end is a journal state
                 counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
             }
 
@@ -140,9 +152,10 @@ internal sealed class ReconcileService(
                 }
             }
         }
-        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException)
+        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException or Secrets.SecretUnavailableException
+            || exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
-            return new DriftReport(rows.Count, found, repaired, exception.Message);
+            return new DriftReport(rows.Count, found, repaired, exception is OperationCanceledException ? "the run's time was spent; the rest is checked next run" : exception.Message);
         }
 
         Log.Drift(logger, rows.Count, found, repaired);

@@ -156,6 +156,11 @@ internal sealed class KibanaAccessCheck(
             {
                 return;
             }
+            catch (Exception exception)
+            {
+                // The check is advice, never a reason to stop the host: say so and try again later.
+                Log.AccessDenied(logger, kibana.Value.DefaultSpace, 0, $"the check failed with {exception.GetType().Name}");
+            }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(2).Ticks));
         }
