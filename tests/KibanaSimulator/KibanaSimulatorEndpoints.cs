@@ -125,10 +125,15 @@ public static class KibanaSimulatorEndpoints
 
         switch (fault)
         {
-            case null:
+            case null or { StatusCode: 0, Drop: false }:
                 return await next(invocation);
             case { Drop: true }:
                 return DroppedConnection.Abort(context);
+        }
+
+        if (fault.Raw is { } raw)
+        {
+            return Results.Text(raw.Body, raw.ContentType, System.Text.Encoding.UTF8, fault.StatusCode);
         }
 
         if (fault.RetryAfter is { } retryAfter)

@@ -48,6 +48,27 @@ public sealed class SimulatorFaults
         Enqueue(count, new PlannedFault(statusCode, siem, retryAfter, Drop: false));
     }
 
+    /// <summary>
+    /// The next <paramref name="count"/> requests are answered with <paramref name="statusCode"/> and this exact body, as a
+    /// proxy or sign-in page in front of Kibana would (any status, 200 included: an HTML page, text, JSON of another shape).
+    /// </summary>
+    public void AnswerNext(int count, int statusCode, string contentType, string body)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 100);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 599);
+        ArgumentNullException.ThrowIfNull(contentType);
+        ArgumentNullException.ThrowIfNull(body);
+        Enqueue(count, new PlannedFault(statusCode, Siem: false, RetryAfter: null, Drop: false, new RawAnswer(contentType, body)));
+    }
+
+    /// <summary>The next <paramref name="count"/> requests pass untouched, so that faults queued after them hit later requests.</summary>
+    public void PassNext(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Enqueue(count, new PlannedFault(0, Siem: false, RetryAfter: null, Drop: false));
+    }
+
     /// <summary>The next <paramref name="count"/> requests get their connection aborted with no answer.</summary>
     public void DropNext(int count)
     {
@@ -104,4 +125,6 @@ public sealed class SimulatorFaults
     }
 }
 
-internal sealed record PlannedFault(int StatusCode, bool Siem, TimeSpan? RetryAfter, bool Drop);
+internal sealed record PlannedFault(int StatusCode, bool Siem, TimeSpan? RetryAfter, bool Drop, RawAnswer? Raw = null);
+
+internal sealed record RawAnswer(string ContentType, string Body);

@@ -54,7 +54,8 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null)
+    /// <param name="configure">Replaces or adds services after the app's own (a seam for a test: a failing handler, a store that stalls).</param>
+    public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null, Action<IServiceCollection>? configure = null)
     {
         var options = kibanaOptions ?? new SimulatorOptions();
         if (options.ApiKeys.Count == 0)
@@ -95,6 +96,7 @@ public sealed class BridgeHarness : IAsyncDisposable
                 // The real SecretClient, told to trust the fake vault's certificate and loopback host.
                 services.AddSingleton(new SecretClientHolder(vault.CreateSecretClient()));
                 services.AddSingleton<ILoggerProvider>(logs);
+                configure?.Invoke(services);
             });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
