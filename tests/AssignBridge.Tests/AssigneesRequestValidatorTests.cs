@@ -41,4 +41,18 @@ public sealed class AssigneesRequestValidatorTests
 
         Assert.Contains(problems, p => p.Contains("u2", StringComparison.Ordinal) && p.Contains("both add and remove", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void ThrowIfBadSpace_OverTheSpaceIdLimit_ThrowsAsTheLastLineOfDefence()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => AssigneesRequestValidator.ThrowIfBadSpace(new string('s', 101)));
+
+        Assert.Contains("at most 100", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Validate_IdWithControlCharacters_RefusedByTheIntakeRule()
+    {
+        Assert.Contains("ids.0 holds control characters", AssigneesRequestValidator.Validate(["a\u0001"], ["u1"], []));
+    }
 }

@@ -81,6 +81,23 @@ public sealed class CommandParserTests
     }
 
     [Fact]
+    public void Parse_SpaceOverTheLimit_RefusedAtParseWithTheLimit()
+    {
+        var problem = Assert.Single(Problems($"alert-1 me in {new string('s', 101)}"));
+
+        Assert.Contains("101 characters long", problem, StringComparison.Ordinal);
+        Assert.Contains("Kibana space id has at most 100", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_AlertIdOverTheLimit_RefusedNamingTheAlertId()
+    {
+        var problem = Assert.Single(Problems($"{new string('f', 513)} me"));
+
+        Assert.Contains("alert id is longer than 512 characters", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_TwoSpaces_Refused()
     {
         Assert.Contains(Problems("abc <@U1> in soc in emea"), p => p.Contains("one space", StringComparison.Ordinal));

@@ -87,6 +87,7 @@ public sealed class PeopleFileTests
     [InlineData(",A1,,u_1,", "namespace is missing")]
     [InlineData("email,not-an-email,,u_1,", "is not an email address")]
     [InlineData("jira,A1,nope,u_1,", "email: 'nope' is not an email address")]
+    [InlineData("jira,A1,,u_1,\"Ann\u001b[31m\"", "display name holds control characters")]
     public void ReadCsv_InvalidRow_ReportedWithLineNumber(string row, string problem)
     {
         var file = PeopleFile.ReadCsv("namespace,externalId,email,kibanaUid,displayName\njira,OK,,u_ok,\n" + row + "\n");

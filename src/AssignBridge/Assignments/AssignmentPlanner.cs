@@ -1,4 +1,5 @@
 using AssignBridge.Kibana;
+using AssignBridge.Validation;
 
 namespace AssignBridge.Assignments;
 
@@ -43,7 +44,12 @@ internal static class AssignmentPlanner
 
         foreach (var operation in operations)
         {
-            var problems = AssigneesRequestValidator.Validate(operation.AlertIds, operation.Add, operation.Remove);
+            var problems = AssigneesRequestValidator.Validate(operation.AlertIds, operation.Add, operation.Remove).ToList();
+            if (InputRules.SpaceId("space", operation.Space) is { } spaceProblem)
+            {
+                problems.Insert(0, spaceProblem);
+            }
+
             if (problems.Count > 0)
             {
                 throw new ArgumentException($"The plan would break Kibana's rules: {string.Join("; ", problems)}", nameof(alerts));

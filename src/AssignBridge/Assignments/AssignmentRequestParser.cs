@@ -1,6 +1,6 @@
 using System.Text.Json;
-using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Validation;
 
 namespace AssignBridge.Assignments;
 
@@ -9,12 +9,11 @@ internal sealed record ParsedAssignment(IReadOnlyList<AlertRef> Alerts, IReadOnl
 
 /// <summary>
 /// Reads the JSON of <c>POST /api/assignments</c> by hand rather than through a serializer, so that every
-/// problem is reported in the caller's terms (<c>alertIds[3]: must not contain control characters</c>) and
-/// all of them at once, never as a .NET type name or a stack trace.
+/// problem is reported in the caller's terms (<c>alertIds[3]: alertIds[3] holds control characters.</c>) and
+/// all of them at once, never as a .NET type name or a stack trace. Every value is held to <see cref="InputRules"/>.
 /// </summary>
 internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string defaultSpace)
 {
-    public const int MaxTextLength = 512;
     private const int MaxProblems = 20;
     private static readonly string[] KnownFields = ["space", "alertIds", "add", "remove", "reference", "requestedBy"];
 
@@ -100,7 +99,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
             var path = $"alertIds[{index++}]";
             if (item.ValueKind == JsonValueKind.String)
             {
-                if (Text(path, item) is { } id)
+                if (Text(path, item, InputRules.AlertId) is { } id)
                 {
                     alerts.Add(new AlertRef(space, id));
                 }
@@ -112,7 +111,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
                 {
                     Problem(path, "an alert object needs an \"id\".");
                 }
-                else if (Text(path + ".id", id) is { } text)
+                else if (Text(path + ".id", id, InputRules.AlertId) is { } text)
                 {
                     alerts.Add(new AlertRef(itemSpace, text));
                 }
@@ -166,7 +165,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
     {
         if (item.ValueKind == JsonValueKind.String)
         {
-            return Text(path, item) is { } text ? FromShorthand(path, text) : null;
+            return Text(path, item, Line) is { } text ? FromShorthand(path, text) : null;
         }
 
         if (item.ValueKind != JsonValueKind.Object)
@@ -177,14 +176,16 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
 
         if (item.TryGetProperty("uid", out var uid))
         {
-            return Text(path + ".uid", uid) is { } u ? PersonRef.ForUid(u) : null;
+            return Text(path + ".uid", uid, InputRules.Uid) is { } u ? PersonRef.ForUid(u) : null;
         }
 
         if (item.TryGetProperty("namespace", out var ns))
         {
-            var nsText = Text(path + ".namespace", ns);
-            var id = item.TryGetProperty("id", out var idElement) ? Text(path + ".id", idElement) : Missing(path + ".id");
-            var email = item.TryGetProperty("email", out var emailElement) ? Email(path + ".email", emailElement) : null;
+            var nsText = Text(path + ".namespace", ns, Line);
+            var id = item.TryGetProperty("id", out var idElement)
+                ? Text(path + ".id", idElement, nsText == PersonRef.EmailNamespace ? InputRules.Email : InputRules.ExternalId)
+                : Missing(path + ".id");
+            var email = item.TryGetProperty("email", out var emailElement) ? Text(path + ".email", emailElement, InputRules.Email) : null;
             if (nsText is null || id is null)
             {
                 return null;
@@ -201,7 +202,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
 
         if (item.TryGetProperty("email", out var onlyEmail))
         {
-            return Email(path + ".email", onlyEmail) is { } e ? PersonRef.ForEmail(e) : null;
+            return Text(path + ".email", onlyEmail, InputRules.Email) is { } e ? PersonRef.ForEmail(e) : null;
         }
 
         Problem(path, "a person object needs \"uid\", \"email\", or \"namespace\" with \"id\".");
@@ -217,30 +218,21 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
             var id = text[(colon + 1)..];
             if (ns == PersonRef.UidNamespace)
             {
-                return id.Length > 0 ? PersonRef.ForUid(id) : Invalid(path, "'uid:' needs a UID after it.");
+                return id.Length == 0 ? Invalid(path, "'uid:' needs a UID after it.")
+                    : Checked(path, id, InputRules.Uid) is { } uid ? PersonRef.ForUid(uid) : null;
             }
 
             if (PersonRef.TableNamespaces.Contains(ns))
             {
                 return id.Length == 0 ? Invalid(path, $"'{ns}:' needs an id after it.")
-                    : ns == PersonRef.EmailNamespace ? PersonRef.ForEmail(id)
-                    : new PersonRef(ns, id);
+                    : ns == PersonRef.EmailNamespace ? (Checked(path, id, InputRules.Email) is { } email ? PersonRef.ForEmail(email) : null)
+                    : Checked(path, id, InputRules.ExternalId) is { } external ? new PersonRef(ns, external) : null;
             }
         }
 
-        return text.Contains('@', StringComparison.Ordinal) ? PersonRef.ForEmail(text) : PersonRef.ForUid(text);
-    }
-
-    private string? Email(string path, JsonElement element)
-    {
-        var text = Text(path, element);
-        if (text is not null && (!text.Contains('@', StringComparison.Ordinal) || text.StartsWith('@') || text.EndsWith('@')))
-        {
-            Problem(path, "expected an email address.");
-            return null;
-        }
-
-        return text;
+        return text.Contains('@', StringComparison.Ordinal)
+            ? (Checked(path, text, InputRules.Email) is { } address ? PersonRef.ForEmail(address) : null)
+            : Checked(path, text, InputRules.Uid) is { } plain ? PersonRef.ForUid(plain) : null;
     }
 
     private string? OptionalSpace(JsonElement parent, string field, string? parentPath = null)
@@ -251,21 +243,31 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
         }
 
         var path = parentPath is null ? field : $"{parentPath}.{field}";
-        var text = Text(path, element);
-        if (text is not null && !KibanaSpaces.IsValid(text))
+        return Text(path, element, InputRules.SpaceId);
+    }
+
+    private string? OptionalText(JsonElement parent, string field) =>
+        parent.TryGetProperty(field, out var element) && element.ValueKind != JsonValueKind.Null ? Text(field, element, Line) : null;
+
+    /// <summary>Any other single-line value (a namespace, a reference, who asked): the identifier rule at its usual bound.</summary>
+    private static string? Line(string field, string? value) => InputRules.Identifier(field, value, InputRules.MaxIdentifierLength);
+
+    /// <summary>A string held to one of <see cref="InputRules"/>; its problem is recorded under the path, which it names.</summary>
+    private string? Text(string path, JsonElement element, Func<string, string?, string?> rule) =>
+        StringOf(path, element) is { } text ? Checked(path, text, rule) : null;
+
+    private string? Checked(string path, string text, Func<string, string?, string?> rule)
+    {
+        if (rule(path, text) is { } problem)
         {
-            Problem(path, "a Kibana space id has lower-case letters, digits, '_' and '-' only (at most 100).");
+            Problem(path, problem + ".");
             return null;
         }
 
         return text;
     }
 
-    private string? OptionalText(JsonElement parent, string field) =>
-        parent.TryGetProperty(field, out var element) && element.ValueKind != JsonValueKind.Null ? Text(field, element) : null;
-
-    /// <summary>The checks Kibana makes (non-empty, not whitespace) plus the bridge's own: no control characters, no surrounding spaces, bounded length.</summary>
-    private string? Text(string path, JsonElement element)
+    private string? StringOf(string path, JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.String)
         {
@@ -281,21 +283,6 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
         catch (InvalidOperationException)
         {
             Problem(path, "is not valid Unicode text.");
-            return null;
-        }
-
-        var problem = text switch
-        {
-            "" => "must not be empty.",
-            _ when string.IsNullOrWhiteSpace(text) => "must not be only whitespace.",
-            _ when text.Length > MaxTextLength => $"longer than {MaxTextLength} characters.",
-            _ when text.Any(char.IsControl) => "must not contain control characters.",
-            _ when text.Trim().Length != text.Length => "must not start or end with whitespace.",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            Problem(path, problem);
             return null;
         }
 

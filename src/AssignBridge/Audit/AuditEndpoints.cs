@@ -2,6 +2,7 @@ using AssignBridge.Hosting;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
 using AssignBridge.People;
+using AssignBridge.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -32,9 +33,9 @@ internal static class AuditEndpoints
         }
 
         space = string.IsNullOrWhiteSpace(space) ? kibana.Value.DefaultSpace : space;
-        if (!KibanaSpaces.IsValid(space))
+        if (InputRules.SpaceId("space", space) is { } spaceProblem)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad space", detail: $"'{space}' is not a Kibana space id.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad space", detail: spaceProblem + ".");
         }
 
         var limit = Math.Clamp(top ?? 100, 1, 1_000);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using AssignBridge.People;
+using AssignBridge.Validation;
 
 namespace AssignBridge.Commands;
 
@@ -31,7 +32,8 @@ internal sealed record CommandParse(ChatCommand? Command, IReadOnlyList<string> 
 /// <c>[assign|unassign|help] &lt;alert-id&gt;… [to|from] &lt;person&gt;… [in &lt;space&gt;]</c>, alert ids and people in any
 /// order. A person is a mention, <c>me</c> (the caller), an email address or <c>uid:&lt;kibana-uid&gt;</c>. A plain
 /// <c>@name</c> is not a person the bridge can resolve (chat names are neither unique nor stable); the answer says how
-/// to send a real mention instead.
+/// to send a real mention instead. Alert ids, UIDs, emails and the space are held to <see cref="InputRules"/> here, so a
+/// command that breaks one is answered at once with a sentence, never refused later in the pipeline.
 /// </summary>
 internal sealed partial class CommandParser(CommandsOptions options)
 {
@@ -75,9 +77,14 @@ internal sealed partial class CommandParser(CommandsOptions options)
                     people.Add(caller);
                     continue;
                 case "in":
-                    if (i + 1 < tokens.Count && tokens[i + 1] is WordToken { Text: var next } && SpaceId().IsMatch(next.Trim()))
+                    var named = i + 1 < tokens.Count && tokens[i + 1] is WordToken { Text: var next } ? next.Trim() : null;
+                    if (named is { Length: > InputRules.MaxSpaceIdLength })
                     {
-                        var named = next.Trim();
+                        problems.Add($"The space `{Show(named)}` is {named.Length} characters long, but a Kibana space id has at most {InputRules.MaxSpaceIdLength} here. Copy the id from the space's address in Kibana (the part after `/s/`).");
+                        i++;
+                    }
+                    else if (InputRules.SpaceId("space", named) is null)
+                    {
                         if (space is not null && space != named)
                         {
                             problems.Add($"Name one space per command (you named `{space}` and `{named}`).");
@@ -97,7 +104,7 @@ internal sealed partial class CommandParser(CommandsOptions options)
             if (word.StartsWith('@'))
             {
                 var rest = word[1..];
-                if (Email().IsMatch(rest))
+                if (InputRules.IsEmail(rest))
                 {
                     people.Add(new ChatPerson(PersonRef.ForEmail(rest), rest));
                 }
@@ -106,17 +113,31 @@ internal sealed partial class CommandParser(CommandsOptions options)
                     problems.Add($"I can't tell who `{Show(word)}` is: a plain name is not a mention. Pick the person from the mention list so the name becomes a link, or give their email address.");
                 }
             }
-            else if (lower.StartsWith("uid:", StringComparison.Ordinal) && word.Length > 4 && AlertId().IsMatch(word[4..]))
+            else if (lower.StartsWith("uid:", StringComparison.Ordinal) && word.Length > 4 && IdWord().IsMatch(word[4..]))
             {
-                people.Add(new ChatPerson(PersonRef.ForUid(word[4..]), word));
+                if (InputRules.Uid("uid", word[4..]) is { } problem)
+                {
+                    problems.Add($"`{Show(word)}` is not a Kibana UID: {problem}.");
+                }
+                else
+                {
+                    people.Add(new ChatPerson(PersonRef.ForUid(word[4..]), word));
+                }
             }
-            else if (Email().IsMatch(word))
+            else if (InputRules.IsEmail(word))
             {
                 people.Add(new ChatPerson(PersonRef.ForEmail(word), word));
             }
-            else if (AlertId().IsMatch(word))
+            else if (IdWord().IsMatch(word))
             {
-                alerts.Add(word);
+                if (InputRules.AlertId("alert id", word) is { } problem)
+                {
+                    problems.Add($"`{Show(word)}` is not an alert id: {problem}.");
+                }
+                else
+                {
+                    alerts.Add(word);
+                }
             }
             else
             {
@@ -170,14 +191,8 @@ internal sealed partial class CommandParser(CommandsOptions options)
         return printable.Length <= MaxShownChars ? printable : printable[..MaxShownChars] + "…";
     }
 
-    // Kibana alert ids are document ids (usually 64 hex characters); anything id-like up to 512 characters is passed on.
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,511}$")]
-    private static partial Regex AlertId();
-
-    // Kibana space ids: lower-case letters, digits, '_' and '-'.
-    [GeneratedRegex("^[a-z0-9_-]{1,255}$")]
-    private static partial Regex SpaceId();
-
-    [GeneratedRegex(@"^[^@\s<>`]{1,200}@[^@\s<>`]{1,200}\.[^@\s<>`]{1,60}$")]
-    private static partial Regex Email();
+    // Grammar, not a rule: which words of a chat line are meant as ids (Kibana's document ids, usually 64 hex
+    // characters), so that stray words and markup are refused as such. Whether an id is acceptable is InputRules'.
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex IdWord();
 }

@@ -1,8 +1,11 @@
+using AssignBridge.Validation;
+
 namespace AssignBridge.Kibana;
 
 /// <summary>
 /// The checks Kibana applies to an assignees request (kibana-api-facts.md §1, "Request validation"),
-/// applied before sending so that a request Kibana would refuse never leaves the bridge.
+/// applied before sending so that a request Kibana would refuse never leaves the bridge. The values were held to
+/// <see cref="InputRules"/> at intake; this is the last line of defence and uses the same rules.
 /// </summary>
 internal static class AssigneesRequestValidator
 {
@@ -21,9 +24,9 @@ internal static class AssigneesRequestValidator
     /// <exception cref="ArgumentException">The space is not a Kibana space id.</exception>
     public static void ThrowIfBadSpace(string space)
     {
-        if (!KibanaSpaces.IsValid(space))
+        if (InputRules.SpaceId("space", space) is { } problem)
         {
-            throw new ArgumentException($"'{space}' is not a Kibana space id.", nameof(space));
+            throw new ArgumentException($"'{space}' is not a Kibana space id: {problem}.", nameof(space));
         }
     }
 
@@ -36,9 +39,9 @@ internal static class AssigneesRequestValidator
             problems.Add("ids: at least one alert id is required");
         }
 
-        CheckStrings("ids", ids, problems);
-        CheckStrings("assignees.add", add, problems);
-        CheckStrings("assignees.remove", remove, problems);
+        CheckStrings("ids", ids, InputRules.AlertId, problems);
+        CheckStrings("assignees.add", add, InputRules.Uid, problems);
+        CheckStrings("assignees.remove", remove, InputRules.Uid, problems);
 
         var both = add.Intersect(remove, StringComparer.Ordinal).ToList();
         if (both.Count > 0)
@@ -49,13 +52,19 @@ internal static class AssigneesRequestValidator
         return problems;
     }
 
-    private static void CheckStrings(string field, IReadOnlyList<string> values, List<string> problems)
+    /// <summary>Kibana's own words for what its schema refuses (an empty or blank string); the bridge's rule for the rest.</summary>
+    private static void CheckStrings(string field, IReadOnlyList<string> values, Func<string, string?, string?> rule, List<string> problems)
     {
         for (var i = 0; i < values.Count; i++)
         {
+            var path = $"{field}.{i}";
             if (string.IsNullOrWhiteSpace(values[i]))
             {
-                problems.Add($"{field}.{i}: No empty strings allowed");
+                problems.Add($"{path}: No empty strings allowed");
+            }
+            else if (rule(path, values[i]) is { } problem)
+            {
+                problems.Add(problem);
             }
         }
     }

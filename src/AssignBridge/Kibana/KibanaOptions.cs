@@ -11,7 +11,7 @@ internal sealed class KibanaOptions
     public Uri? Url { get; set; }
 
     /// <summary>The space used when a request names none.</summary>
-    [RegularExpression(KibanaSpaces.Pattern, ErrorMessage = "Kibana:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")]
+    [RegularExpression(Validation.InputRules.SpaceIdPattern, ErrorMessage = "Kibana:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")]
     public string DefaultSpace { get; set; } = KibanaSpaces.Default;
 
     /// <summary>Alert ids per assignees request. Kibana sets no limit; this keeps each update-by-query small.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AssignBridge.Kibana;
 using AssignBridge.Security;
+using AssignBridge.Validation;
 
 namespace AssignBridge.People;
 
@@ -77,7 +78,7 @@ internal static class PeopleAdmin
         {
             foreach (var profile in await kibana.FindUserProfilesAsync(space, term, cancellationToken))
             {
-                if (profile.Enabled && profile.Email is { } email && PeopleFile.IsEmail(PersonRef.NormalizeEmail(email)))
+                if (profile.Enabled && profile.Email is { } email && InputRules.IsEmail(PersonRef.NormalizeEmail(email)))
                 {
                     var key = PersonRef.NormalizeEmail(email);
                     found.TryAdd(key, new DiscoveredMapping(key, profile.Uid, profile.FullName ?? profile.Username, profile.Username));

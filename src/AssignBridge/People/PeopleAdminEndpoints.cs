@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using AssignBridge.Hosting;
 using AssignBridge.Security;
+using AssignBridge.Validation;
 using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -99,6 +100,11 @@ internal static class PeopleAdminEndpoints
             return UnknownNamespace(@namespace);
         }
 
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
+        }
+
         return await store.GetAsync(ns, key, cancellationToken) is { } row
             ? TypedResults.Json(PersonView.From(row), PeopleAdminJsonContext.Default.PersonView)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such mapping", detail: $"The table has no row {ns}:{key}.");
@@ -110,6 +116,11 @@ internal static class PeopleAdminEndpoints
         if (Key(@namespace, id) is not ({ } ns, { } key))
         {
             return UnknownNamespace(@namespace);
+        }
+
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
         }
 
         if (!context.Request.HasJsonContentType())
@@ -135,7 +146,7 @@ internal static class PeopleAdminEndpoints
                 detail: $"JSON error at {exception.Path} (line {exception.LineNumber + 1}): send an object with kibanaUid and, optionally, displayName.");
         }
 
-        var (mapping, problem) = PeopleFile.Validate("body", ns, key, body?.KibanaUid, body?.DisplayName);
+        var (mapping, problem) = PeopleFile.Validate("body", ns, key, body?.KibanaUid, body?.DisplayName, idField: "id");
         if (mapping is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The mapping is not valid", detail: problem);
@@ -151,6 +162,11 @@ internal static class PeopleAdminEndpoints
         if (Key(@namespace, id) is not ({ } ns, { } key))
         {
             return UnknownNamespace(@namespace);
+        }
+
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
         }
 
         return await store.RemoveAsync(ns, key, cancellationToken)
@@ -244,6 +260,12 @@ internal static class PeopleAdminEndpoints
             ? (ns, ns == PersonRef.EmailNamespace ? PersonRef.NormalizeEmail(id) : id)
             : (null, null);
     }
+
+    /// <summary>The route's id held to the rule every import row is: refused here rather than by the table key it cannot make.</summary>
+    private static ProblemHttpResult? BadId(string ns, string key) =>
+        (ns == PersonRef.EmailNamespace ? InputRules.Email("id", key) : InputRules.ExternalId("id", key)) is { } problem
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The id is not valid", detail: problem + ".")
+            : null;
 
     private static ProblemHttpResult UnknownNamespace(string ns) =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown namespace",

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using AssignBridge.Validation;
 
 namespace AssignBridge.People;
 
@@ -201,34 +202,9 @@ internal static class PeopleFile
         }
     }
 
-    /// <summary>Checks one value that becomes part of a key or the UID: the same rules as POST /api/assignments.</summary>
-    public static string? ProblemWith(string what, string? value, int maxLength = RowKeys.MaxLength)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            return $"{what} is missing";
-        }
-
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return $"{what} is only whitespace";
-        }
-
-        if (value.Any(char.IsControl))
-        {
-            return $"{what} holds control characters";
-        }
-
-        if (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
-        {
-            return $"{what} has surrounding spaces";
-        }
-
-        return value.Length > maxLength ? $"{what} is longer than {maxLength} characters" : null;
-    }
-
-    /// <summary>Validates one mapping; returns the normalized mapping or the problem.</summary>
-    public static (PersonMapping? Mapping, string? Problem) Validate(string location, string? ns, string? externalId, string? uid, string? displayName)
+    /// <summary>Validates one mapping by <see cref="InputRules"/> (as every way in does); returns the normalized mapping or the problem.</summary>
+    /// <param name="idField">What to call the id in a problem: "external id", or "email" for the row an email column yields.</param>
+    public static (PersonMapping? Mapping, string? Problem) Validate(string location, string? ns, string? externalId, string? uid, string? displayName, string idField = "external id")
     {
         ns = ns?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(ns))
@@ -241,37 +217,29 @@ internal static class PeopleFile
             return (null, $"unknown namespace '{ns}' (expected one of {string.Join(", ", PersonRef.TableNamespaces)})");
         }
 
-        if (ProblemWith("external id", externalId) is { } idProblem)
+        if (InputRules.ExternalId(idField, externalId) is { } idProblem)
         {
             return (null, idProblem);
         }
 
         var id = ns == PersonRef.EmailNamespace ? PersonRef.NormalizeEmail(externalId!) : externalId!;
-        if (ns == PersonRef.EmailNamespace && !IsEmail(id))
+        if (ns == PersonRef.EmailNamespace && InputRules.Email(idField, id) is { } emailProblem)
         {
-            return (null, $"'{id}' is not an email address");
+            return (null, emailProblem);
         }
 
-        if (ProblemWith("Kibana UID", uid) is { } uidProblem)
+        if (InputRules.Uid("Kibana UID", uid) is { } uidProblem)
         {
             return (null, uidProblem);
         }
 
-        if (RowKeys.Encode(id).Length > RowKeys.MaxLength)
+        if (InputRules.DisplayText("display name", displayName) is { } nameProblem)
         {
-            return (null, "external id is too long for a table key");
+            return (null, nameProblem);
         }
 
         var name = string.IsNullOrWhiteSpace(displayName) ? null : displayName.Trim();
-        return name is { Length: > 1_024 }
-            ? (null, "display name is longer than 1024 characters")
-            : (new PersonMapping(ns, id, uid!, name, location), null);
-    }
-
-    public static bool IsEmail(string value)
-    {
-        var at = value.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at == value.LastIndexOf('@') && at < value.Length - 1 && !value.Any(char.IsWhiteSpace);
+        return (new PersonMapping(ns, id, uid!, name, location), null);
     }
 
     private static string DecodeText(ReadOnlySpan<byte> content) =>
@@ -325,7 +293,7 @@ internal static class PeopleFile
             var rows = new List<PersonMapping> { mapping };
             if (!string.IsNullOrWhiteSpace(email) && mapping.Namespace != PersonRef.EmailNamespace)
             {
-                var (byEmail, emailProblem) = Validate(location, PersonRef.EmailNamespace, email.Trim(), uid, displayName);
+                var (byEmail, emailProblem) = Validate(location, PersonRef.EmailNamespace, email.Trim(), uid, displayName, idField: "email");
                 if (byEmail is null)
                 {
                     _invalid.Add(new InvalidRow(location, $"email: {emailProblem}"));

@@ -1,4 +1,5 @@
 using AssignBridge.Hosting;
+using AssignBridge.Validation;
 using Azure;
 using Azure.Data.Tables;
 
@@ -124,7 +125,7 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
                 : (ns, ns == PersonRef.EmailNamespace ? PersonRef.NormalizeEmail(id) : id, null);
         }
 
-        if (PeopleFile.IsEmail(text.Trim()))
+        if (InputRules.IsEmail(text.Trim()))
         {
             return (PersonRef.EmailNamespace, PersonRef.NormalizeEmail(text), null);
         }

@@ -69,6 +69,19 @@ internal static class RowKeys
         return builder.ToString();
     }
 
+    /// <summary>The length of <see cref="Encode"/>'s key for an id, without building it (and without the limit).</summary>
+    public static int EncodedLength(string id)
+    {
+        var length = 0;
+        for (var i = 0; i < id.Length; i++)
+        {
+            var c = id[i];
+            length += !NeedsEscape(c) ? 1 : 3 * System.Text.Encoding.UTF8.GetByteCount(id.AsSpan(i, 1));
+        }
+
+        return length;
+    }
+
     public static string Decode(string key) => Uri.UnescapeDataString(key);
 
     private static bool NeedsEscape(char c) =>

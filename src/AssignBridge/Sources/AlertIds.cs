@@ -5,8 +5,6 @@ namespace AssignBridge.Sources;
 /// <summary>Alert ids as tickets hold them: free text with any common separators, or Kibana's connector correlation id.</summary>
 internal static partial class AlertIds
 {
-    public const int MaxLength = 512;
-
     /// <summary>Splits text holding one or more alert ids separated by white space, commas, semicolons or pipes.</summary>
     public static IEnumerable<string> Split(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : Separators().Split(text).Where(t => t.Length > 0);
@@ -20,14 +18,6 @@ internal static partial class AlertIds
         var colon = correlationId.IndexOf(':', StringComparison.Ordinal);
         return colon < 0 ? correlationId.Trim() : correlationId[(colon + 1)..].Trim();
     }
-
-    /// <summary>Why a value cannot be an alert id or an external identity, or null when it can.</summary>
-    public static string? Problem(string value) =>
-        value.Length == 0 ? "is empty"
-        : value.Length > MaxLength ? $"is longer than {MaxLength} characters"
-        : value.Any(char.IsControl) ? "holds control characters"
-        : value.Trim().Length != value.Length ? "has surrounding spaces"
-        : null;
 
     [GeneratedRegex(@"[\s,;|]+", RegexOptions.CultureInvariant)]
     private static partial Regex Separators();

@@ -1,7 +1,7 @@
 using AssignBridge.Hosting;
-using AssignBridge.Kibana;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
+using AssignBridge.Validation;
 
 namespace AssignBridge.Sources;
 
@@ -30,7 +30,7 @@ internal static class SourcesExtensions
     }
 
     internal static bool SpacesValid(string? defaultSpace, IEnumerable<string> spaces) =>
-        (string.IsNullOrWhiteSpace(defaultSpace) || KibanaSpaces.IsValid(defaultSpace.Trim())) && spaces.All(s => KibanaSpaces.IsValid(s.Trim()));
+        (string.IsNullOrWhiteSpace(defaultSpace) || InputRules.IsSpaceId(defaultSpace.Trim())) && spaces.All(s => InputRules.IsSpaceId(s.Trim()));
 
     internal static bool PatternValid(string? pattern)
     {

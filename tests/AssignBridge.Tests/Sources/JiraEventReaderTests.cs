@@ -114,6 +114,24 @@ public sealed class JiraEventReaderTests
         Assert.Equal(expected, Assert.IsType<JiraAssignment>(reading).Intent.Alerts.Single().Space);
     }
 
+    [Theory]
+    [InlineData("labels", "fields.labels")]
+    [InlineData("customfield_9", "fields.customfield_9")]
+    public void Read_SpaceOverTheLimit_MalformedNamingTheField(string where, string field)
+    {
+        var space = new string('s', 101);
+        var options = new JiraOptions { AlertField = "customfield_1", SpaceField = "customfield_9" };
+        var named = where == "labels" ? $"\"labels\":[\"kibana-space:{space}\"]" : $"\"customfield_9\":\"{space}\"";
+        var reading = Read($$$"""
+            {"webhookEvent":"jira:issue_updated","issue":{"id":"1","key":"SOC-1","fields":{"customfield_1":"a1",{{{named}}}}},
+             "changelog":{"id":"1","items":[{"field":"assignee","from":null,"to":"acc","tmpToAccountId":"acc"}]}}
+            """, options: options);
+
+        var problem = Assert.IsType<JiraMalformed>(reading).Problem;
+        Assert.Contains($"{field}", problem, StringComparison.Ordinal);
+        Assert.Contains("is 101 characters long; a Kibana space id here has at most 100", problem, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Read_AutomationFormatWithHistories_NewestAssigneeHistoryIsTheChange()
     {

@@ -58,6 +58,26 @@ public sealed class ServiceNowEventReaderTests
     }
 
     [Fact]
+    public void Read_SpaceOverTheLimit_MalformedNamingTheField()
+    {
+        var reading = Read($$"""
+            { {{Record}}, "assigned_to":{"sys_id":"b","user_name":"bob"}, "correlation_id":"r:a", "space":"{{new string('s', 101)}}" }
+            """);
+
+        Assert.Equal("space is 101 characters long; a Kibana space id here has at most 100.", Assert.IsType<ServiceNowMalformed>(reading).Problem);
+    }
+
+    [Fact]
+    public void Read_AssigneeEmailNotAnAddress_MalformedNamingTheField()
+    {
+        var reading = Read($$"""
+            { {{Record}}, "assigned_to":{"sys_id":"b","user_name":"bob","email":"bob"}, "correlation_id":"r:a" }
+            """);
+
+        Assert.StartsWith("'bob' is not an email address: assigned_to.email", Assert.IsType<ServiceNowMalformed>(reading).Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromCorrelationId_KibanaConnectorForm_AlertIdAfterFirstColon()
     {
         Assert.Equal("abc", AlertIds.FromCorrelationId("4e9c3e10-6b1c-11ee-8c99-0242ac120002:abc"));

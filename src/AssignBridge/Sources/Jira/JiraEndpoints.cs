@@ -1,6 +1,7 @@
 using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Security;
+using AssignBridge.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -62,7 +63,7 @@ internal static class JiraEndpoints
         }
 
         var identifier = request.Headers[IdentifierHeader].ToString();
-        if (identifier.Length > 200 || (identifier.Length > 0 && AlertIds.Problem(identifier) is not null))
+        if (identifier.Length > 0 && InputRules.Identifier(IdentifierHeader, identifier, 200) is not null)
         {
             Log.BadRequest(logger, $"{IdentifierHeader} is not a short single-line value");
             return WebhookResults.Problem(StatusCodes.Status400BadRequest, "Bad delivery identifier", $"{IdentifierHeader} must be at most 200 characters on one line.");

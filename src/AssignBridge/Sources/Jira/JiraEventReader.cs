@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.Jira;
@@ -54,7 +55,7 @@ internal sealed class JiraEventReader
         if (payload.WebhookEvent.ValueKind == JsonValueKind.String)
         {
             eventName = payload.WebhookEvent.GetString();
-            if (string.IsNullOrWhiteSpace(eventName) || AlertIds.Problem(eventName) is not null || eventName.Length > 100)
+            if (InputRules.Identifier("webhookEvent", eventName, 100) is not null)
             {
                 return new JiraMalformed("webhookEvent must be a short, non-empty event name.");
             }
@@ -76,9 +77,10 @@ internal sealed class JiraEventReader
             return new JiraMalformed(eventName is null ? "This is not a Jira delivery: it has neither webhookEvent nor issue." : $"The {eventName} delivery has no issue.");
         }
 
-        if (string.IsNullOrEmpty(issue.Id) || AlertIds.Problem(issue.Id) is not null || (issue.Key is { } key && AlertIds.Problem(key) is not null))
+        if ((InputRules.Identifier("issue.id", issue.Id, InputRules.MaxIdentifierLength)
+            ?? (issue.Key is { } key ? InputRules.Identifier("issue.key", key, InputRules.MaxIdentifierLength) : null)) is { } issueProblem)
         {
-            return new JiraMalformed("issue.id is missing, or issue.id or issue.key is not a short single-line value.");
+            return new JiraMalformed($"{issueProblem}.");
         }
 
         var automation = eventName is null;
@@ -131,20 +133,20 @@ internal sealed class JiraEventReader
             return new JiraIgnored("no person to add or remove", issue.Key);
         }
 
-        foreach (var person in new[] { add, remove })
+        foreach (var (person, field) in new[] { (add, "the new assignee"), (remove, "the previous assignee") })
         {
-            if (person is not null && (AlertIds.Problem(person.Id) ?? (person.Email is { } email ? AlertIds.Problem(email) : null)) is { } problem)
+            if (person is not null && PersonProblem(person, field) is { } problem)
             {
-                return new JiraMalformed($"An assignee identity {problem}.");
+                return new JiraMalformed($"{problem}.");
             }
         }
 
         var alertIds = new List<string>();
         foreach (var id in AlertIdsOf(issue, fields))
         {
-            if (AlertIds.Problem(id) is { } problem)
+            if (InputRules.AlertId("an alert id on the issue", id) is { } problem)
             {
-                return new JiraMalformed($"An alert id on the issue {problem}.");
+                return new JiraMalformed($"{char.ToUpperInvariant(problem[0])}{problem[1..]}.");
             }
 
             if (!alertIds.Contains(id, StringComparer.Ordinal))
@@ -163,10 +165,10 @@ internal sealed class JiraEventReader
             return new JiraMalformed($"The issue links {alertIds.Count} alerts; at most {_options.MaxAlertIds} (Jira:MaxAlertIds) are accepted.");
         }
 
-        var space = SpaceOf(issue, fields);
-        if (!KibanaSpaces.IsValid(space))
+        var (space, spaceField) = SpaceOf(issue, fields);
+        if (InputRules.SpaceId(spaceField, space) is { } spaceProblem)
         {
-            return new JiraMalformed($"The issue names the space '{Shorten(space)}', which is not a Kibana space id (lower-case letters, digits, '_' and '-').");
+            return new JiraMalformed($"The issue names the space '{Shorten(space)}': {spaceProblem}.");
         }
 
         var host = Uri.TryCreate(issue.Self, UriKind.Absolute, out var self) ? self.Host : "jira";
@@ -283,24 +285,32 @@ internal sealed class JiraEventReader
         }
     }
 
-    private string SpaceOf(JiraIssue issue, Dictionary<string, JsonElement> fields)
+    /// <summary>The space the issue names, and where it names it (for a refusal that says which field to fix).</summary>
+    private (string Space, string Field) SpaceOf(JiraIssue issue, Dictionary<string, JsonElement> fields)
     {
         if (Labels(fields, _options.SpaceLabelPrefix).FirstOrDefault() is { } labelled)
         {
-            return labelled;
+            return (labelled, $"fields.labels ({_options.SpaceLabelPrefix}…)");
         }
 
         if (!string.IsNullOrWhiteSpace(_options.SpaceField) && fields.TryGetValue(_options.SpaceField, out var field)
             && Texts(field).Select(t => t.Trim()).FirstOrDefault(t => t.Length > 0) is { } named)
         {
-            return named;
+            return (named, $"fields.{_options.SpaceField}");
         }
 
         var project = fields.TryGetValue("project", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty("key", out var k) && k.ValueKind == JsonValueKind.String
             ? k.GetString()
             : issue.Key?.Split('-')[0];
-        return project is not null && _options.ProjectSpaces.TryGetValue(project, out var mapped) ? mapped.Trim() : _defaultSpace;
+        return project is not null && _options.ProjectSpaces.TryGetValue(project, out var mapped)
+            ? (mapped.Trim(), $"Jira:ProjectSpaces:{project}")
+            : (_defaultSpace, "Jira:DefaultSpace");
     }
+
+    /// <summary>A person's id must fit the mapping table's key, and an email, when Jira shows one, must be one.</summary>
+    private static string? PersonProblem(PersonRef person, string field) =>
+        (person.Namespace == PersonRef.EmailNamespace ? InputRules.Email($"{field}'s email", person.Id) : InputRules.ExternalId($"{field}'s id", person.Id))
+        ?? (person.Email is { } email ? InputRules.Email($"{field}'s email", email) : null);
 
     private static IEnumerable<string> Labels(Dictionary<string, JsonElement> fields, string? prefix)
     {

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.ServiceNow;
@@ -52,9 +53,9 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
             return new ServiceNowMalformed("sys_mod_count is missing or negative.");
         }
 
-        if (payload.Number is { } number && AlertIds.Problem(number) is not null)
+        if (payload.Number is { } number && InputRules.Identifier("number", number, InputRules.MaxIdentifierLength) is { } numberProblem)
         {
-            return new ServiceNowMalformed("number is not a short single-line value.");
+            return new ServiceNowMalformed($"{numberProblem}.");
         }
 
         if (payload.AssignedTo.ValueKind == JsonValueKind.Undefined)
@@ -88,9 +89,9 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
                 continue;
             }
 
-            if (AlertIds.Problem(id) is { } idProblem)
+            if (InputRules.AlertId("an alert id (alert_ids or correlation_id)", id) is { } idProblem)
             {
-                return new ServiceNowMalformed($"An alert id {idProblem}.");
+                return new ServiceNowMalformed($"{char.ToUpperInvariant(idProblem[0])}{idProblem[1..]}.");
             }
 
             if (!ids.Contains(id, StringComparer.Ordinal))
@@ -110,12 +111,12 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
         }
 
         var space = string.IsNullOrWhiteSpace(payload.Space) ? _defaultSpace : payload.Space.Trim();
-        if (!KibanaSpaces.IsValid(space))
+        if (InputRules.SpaceId(string.IsNullOrWhiteSpace(payload.Space) ? "ServiceNow:DefaultSpace" : "space", space) is { } spaceProblem)
         {
-            return new ServiceNowMalformed("space is not a Kibana space id (lower-case letters, digits, '_' and '-').");
+            return new ServiceNowMalformed($"{spaceProblem}.");
         }
 
-        var requestedBy = payload.UpdatedBy is { Length: > 0 and <= 200 } by && AlertIds.Problem(by) is null ? $"servicenow:{by}" : "servicenow";
+        var requestedBy = payload.UpdatedBy is { } by && InputRules.Identifier("updated_by", by, 200) is null ? $"servicenow:{by}" : "servicenow";
         return new ServiceNowAssignment(new AssignmentIntent(
             ServiceNowEndpoints.Source,
             deliveryId,
@@ -153,16 +154,18 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
             return false;
         }
 
-        var id = Clean(_options.IdentityField == "sys_id" ? user.SysId : user.UserName) ?? Clean(user.SysId) ?? Clean(user.UserName);
+        var (id, idField) = Clean(_options.IdentityField == "sys_id" ? user.SysId : user.UserName) is { } preferred ? (preferred, _options.IdentityField)
+            : Clean(user.SysId) is { } sysId ? (sysId, "sys_id")
+            : (Clean(user.UserName), "user_name");
         var email = Clean(user.Email);
         if (id is null && email is null)
         {
             return true; // ServiceNow sends empty strings for an empty reference: nobody.
         }
 
-        if ((id is not null && AlertIds.Problem(id) is not null) || (email is not null && (AlertIds.Problem(email) is not null || !email.Contains('@', StringComparison.Ordinal))))
+        if (((id is null ? null : InputRules.ExternalId($"{name}.{idField}", id)) ?? (email is null ? null : InputRules.Email($"{name}.email", email))) is { } personProblem)
         {
-            problem = $"{name} holds an id or email that is not a short single-line value.";
+            problem = $"{personProblem}.";
             return false;
         }
 
