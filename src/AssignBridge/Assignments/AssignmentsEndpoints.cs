@@ -3,6 +3,7 @@ using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.Security;
+using AssignBridge.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -82,10 +83,10 @@ internal static class AssignmentsEndpoints
             return TypedResults.ValidationProblem(parser.Problems, title: "The assignment request is not valid.");
         }
 
-        if (DeliveryId(request) is not { } deliveryId)
+        if (DeliveryId(request, out var keyProblem) is not { } deliveryId)
         {
             return Refuse(logger, StatusCodes.Status400BadRequest, "Idempotency-Key not usable",
-                $"{DeliveryIdHeader} must be 1 to {MaxDeliveryIdLength} characters without control characters (tabs, line breaks). Send a shorter key, or none to let the bridge choose one.");
+                $"{keyProblem}: it must be sent once, 1 to {MaxDeliveryIdLength} characters without control characters (tabs, line breaks) or surrounding spaces. Send a key like that, or none to let the bridge choose one.");
         }
 
         var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
@@ -165,16 +166,16 @@ internal static class AssignmentsEndpoints
     }
 
     /// <summary>The caller's key, a fresh one when none was sent, or null when the key cannot be kept as it is (never replaced: that would apply a retry twice).</summary>
-    private static string? DeliveryId(HttpRequest request)
+    private static string? DeliveryId(HttpRequest request, out string? problem)
     {
         var values = request.Headers[DeliveryIdHeader];
-        if (values.Count == 0)
+        problem = values.Count switch
         {
-            return Guid.NewGuid().ToString("n");
-        }
-
-        var given = values.ToString();
-        return values.Count == 1 && given.Length is > 0 and <= MaxDeliveryIdLength && !given.Any(char.IsControl) ? given : null;
+            0 => null,
+            > 1 => $"{DeliveryIdHeader} was sent {values.Count} times",
+            _ => InputRules.Identifier(DeliveryIdHeader, values[0], MaxDeliveryIdLength),
+        };
+        return problem is not null ? null : values.Count == 0 ? Guid.NewGuid().ToString("n") : values[0];
     }
 
     private static ProblemHttpResult Refuse(ILogger logger, int status, string title, string detail)
