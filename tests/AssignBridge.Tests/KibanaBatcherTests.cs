@@ -69,7 +69,7 @@ public sealed class KibanaBatcherTests : IDisposable
     {
         var batcher = Batcher(coalesceMilliseconds: 1_000, _time);
 
-        var answer = await DeliverAsync(batcher, Task.CompletedTask, "default", ["a1"], s_alice, []).WaitAsync(TimeSpan.FromSeconds(5));
+        var answer = await DeliverAsync(batcher, Task.CompletedTask, "default", ["a1"], s_alice, []).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, answer.Updated);
         Assert.Single(_kibana.Requests);
@@ -93,7 +93,7 @@ public sealed class KibanaBatcherTests : IDisposable
             _time.Advance(TimeSpan.FromMilliseconds(10));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!call.IsCompleted)
         {
             Assert.True(DateTime.UtcNow < deadline, "the request never went out");
@@ -119,7 +119,7 @@ public sealed class KibanaBatcherTests : IDisposable
             return announced;
         });
 
-        var answer = await batcher.SetAssigneesAsync("default", ["a1"], s_alice, []).WaitAsync(TimeSpan.FromSeconds(5));
+        var answer = await batcher.SetAssigneesAsync("default", ["a1"], s_alice, []).WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, answer.Updated);
         Assert.Single(_kibana.Requests);
@@ -247,7 +247,7 @@ public sealed class KibanaBatcherTests : IDisposable
 
         public async Task WaitForRequestsAsync(int count)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             while (Requests.Count < count)
             {
                 await Task.Delay(5, timeout.Token);

@@ -68,15 +68,25 @@ public static class KibanaSimulatorEndpoints
         }
 
         var services = context.RequestServices;
+        var state = services.GetRequiredService<KibanaState>();
         var at = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var body = await RequestBody.ReadTextAsync(context);
-        var result = await next(invocation);
+        object? result;
+        state.Arrived(path.Value!);
+        try
+        {
+            result = await next(invocation);
+        }
+        finally
+        {
+            state.Answered(path.Value!);
+        }
 
         // Recorded before the result is written, so a client never sees an answer that is not yet in the log.
         var status = result is DroppedConnection || context.RequestAborted.IsCancellationRequested ? 0
             : result is IStatusCodeHttpResult { StatusCode: { } code } ? code
             : StatusCodes.Status200OK;
-        services.GetRequiredService<KibanaState>().Record(new RecordedRequest(
+        state.Record(new RecordedRequest(
             context.Request.Method, path.Value!, SpaceIds.FromPath(path), RecordedRequest.CopyHeaders(context.Request.Headers), body, status, at));
         return result;
     }

@@ -11,6 +11,7 @@ public sealed class KibanaState
     private readonly Lock _lock = new();
     private readonly Dictionary<string, OrderedDictionary<string, List<string>?>> _spaces = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> _requests = [];
+    private readonly List<string> _inFlight = [];
     private readonly List<UserProfilePayload> _profiles = [];
 
     public SimulatorFaults Faults { get; } = new();
@@ -19,6 +20,12 @@ public sealed class KibanaState
     public IReadOnlyList<RecordedRequest> Requests
     {
         get { lock (_lock) { return [.. _requests]; } }
+    }
+
+    /// <summary>The paths of the requests being answered now (held by latency, for one), oldest first (a copy).</summary>
+    public IReadOnlyList<string> InFlight
+    {
+        get { lock (_lock) { return [.. _inFlight]; } }
     }
 
     /// <summary>
@@ -154,6 +161,16 @@ public sealed class KibanaState
     internal void Record(RecordedRequest request)
     {
         lock (_lock) { _requests.Add(request); }
+    }
+
+    internal void Arrived(string path)
+    {
+        lock (_lock) { _inFlight.Add(path); }
+    }
+
+    internal void Answered(string path)
+    {
+        lock (_lock) { _inFlight.Remove(path); }
     }
 }
 

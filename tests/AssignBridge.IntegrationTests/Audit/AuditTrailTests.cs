@@ -8,6 +8,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
 using Azure.Data.Tables;
 using KibanaSimulator;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AssignBridge.IntegrationTests.Audit;
 
@@ -22,7 +23,9 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
     [Fact]
     public async Task Audit_AppliedAssignment_QueriedBackPerAlertAndPerTicket()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings);
+        // Today, to the second, and standing still: the record's time is the moment of the assignment, exactly.
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings, time: new FakeTimeProvider(now));
         bridge.Kibana.State.SeedAlert("default", "alert-1", "u_bob_0");
         await bridge.MapAsync("jira", "5b10ac8d82e05b22cc7d4ef5", "u_alice_0");
         await AssignAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "jira:5b10ac8d82e05b22cc7d4ef5" }, remove = new[] { "uid:u_bob_0" }, reference = "SOC-1234", requestedBy = "soar-playbook-7" }, "delivery-audit-1");
@@ -42,7 +45,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         Assert.Equal("soar-playbook-7", record["requestedBy"]!.GetValue<string>());
         Assert.Equal(200, record["kibana"]!["status"]!.GetValue<int>());
         Assert.Equal(1, record["kibana"]!["updated"]!.GetValue<int>());
-        Assert.True(DateTimeOffset.UtcNow - record["at"]!.GetValue<DateTimeOffset>() < TimeSpan.FromMinutes(1));
+        Assert.Equal(now, record["at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(record.ToJsonString(), Assert.Single(byTicket)!.ToJsonString());
     }
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.Kibana;
 using AssignBridge.People;
 using Azure.Data.Tables;
 using KibanaSimulator;
@@ -8,7 +9,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Polly;
+using Polly.Telemetry;
 
 namespace AssignBridge.IntegrationTests.Bridge;
 
@@ -54,8 +60,15 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <param name="time">
+    /// The clock the app reads for its schedules (journal back-off and claims, the reconcile lease, audit and cache
+    /// times), moved by the test instead of waiting; the system clock when null. Waits for I/O stay on the system
+    /// clock: the Kibana resilience pipeline (attempt and total timeouts, retry delays) and the batcher's coalescing
+    /// window, so a frozen clock neither hangs a call nor changes what reaches Kibana. Slack follow-ups, the reconcile
+    /// scheduler and the start-up check's retries wait on this clock: they do not move while it stands still.
+    /// </param>
     /// <param name="configure">Replaces or adds services after the app's own (a seam for a test: a failing handler, a store that stalls).</param>
-    public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null, Action<IServiceCollection>? configure = null)
+    public static async Task<BridgeHarness> StartAsync(AzuriteFixture azurite, IDictionary<string, string>? settings = null, SimulatorOptions? kibanaOptions = null, FakeTimeProvider? time = null, Action<IServiceCollection>? configure = null)
     {
         var options = kibanaOptions ?? new SimulatorOptions();
         if (options.ApiKeys.Count == 0)
@@ -96,6 +109,11 @@ public sealed class BridgeHarness : IAsyncDisposable
                 // The real SecretClient, told to trust the fake vault's certificate and loopback host.
                 services.AddSingleton(new SecretClientHolder(vault.CreateSecretClient()));
                 services.AddSingleton<ILoggerProvider>(logs);
+                if (time is not null)
+                {
+                    UseClock(services, time);
+                }
+
                 configure?.Invoke(services);
             });
         await app.StartAsync();
@@ -106,6 +124,23 @@ public sealed class BridgeHarness : IAsyncDisposable
         var managed = tables.GetTableClient(all["Journal:ManagedTableName"]);
         await people.CreateIfNotExistsAsync();
         return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address)) { _managed = managed, AuditTable = tables.GetTableClient(all["Audit:TableName"]) };
+    }
+
+    private static void UseClock(IServiceCollection services, FakeTimeProvider time)
+    {
+        services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
+
+        // The batcher polls its window with Task.Delay on the clock it is given: on a frozen one that delay never ends.
+        services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<KibanaBatcher>(sp, TimeProvider.System)));
+
+        // Polly's builder takes the TimeProvider from the container when there is one; built as Polly builds it, less
+        // that, its timeouts and retry delays run on the system clock (a new builder's default).
+        services.Replace(ServiceDescriptor.Transient(sp =>
+        {
+            var builder = new ResiliencePipelineBuilder();
+            builder.ConfigureTelemetry(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value);
+            return builder;
+        }));
     }
 
     public async Task MapAsync(string ns, string externalId, string uid)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -7,6 +6,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace AssignBridge.IntegrationTests.Bridge;
 
@@ -19,6 +19,9 @@ public sealed class JournalTests(AzuriteFixture azurite)
         ["Journal:RetryBaseSeconds"] = "1",
         ["Kibana:MaxRetries"] = "0",
     };
+
+    // The first back-off is at most Journal:RetryBaseSeconds (full jitter): past it, the delivery is due again.
+    private static readonly TimeSpan PastTheFirstBackOff = TimeSpan.FromSeconds(1.2);
 
     [Fact]
     public async Task Redelivery_SameIdempotencyKey_AnsweredFromTheJournalWithoutASecondCall()
@@ -72,7 +75,8 @@ public sealed class JournalTests(AzuriteFixture azurite)
     [Fact]
     public async Task KibanaDown_202ThenReconcileAppliesOnceKibanaIsBack()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite, FastRetries);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, FastRetries, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
         bridge.Kibana.State.Faults.FailNext(1, 503, "boom");
 
@@ -80,7 +84,7 @@ public sealed class JournalTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Null(bridge.Kibana.State.GetAssignees("default", "alert-1"));
 
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        time.Advance(PastTheFirstBackOff);
         var report = await ReconcileAsync(bridge);
 
         Assert.Equal(1, report["ReturnValue"]!["applied"]!.GetValue<int>());
@@ -94,12 +98,13 @@ public sealed class JournalTests(AzuriteFixture azurite)
     public async Task RetriesExhausted_DeadWithTheReason()
     {
         var settings = new Dictionary<string, string>(FastRetries) { ["Journal:MaxAttempts"] = "2" };
-        await using var bridge = await BridgeHarness.StartAsync(azurite, settings);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, settings, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
         bridge.Kibana.State.Faults.FailNext(100, 500, "siem");
 
         using var accepted = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-5");
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        time.Advance(PastTheFirstBackOff);
         var report = await ReconcileAsync(bridge);
 
         Assert.Equal(1, report["ReturnValue"]!["dead"]!.GetValue<int>());
@@ -114,12 +119,13 @@ public sealed class JournalTests(AzuriteFixture azurite)
     [Fact]
     public async Task KibanaRejects_RejectedAtOnceAndNotRetried()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite, FastRetries);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, FastRetries, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
         bridge.Kibana.State.Faults.FailNext(1, 400, "siem");
 
         using var response = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-6");
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        time.Advance(PastTheFirstBackOff); // a rejected delivery would be due again by now if it were retried
         var report = await ReconcileAsync(bridge);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
@@ -130,19 +136,21 @@ public sealed class JournalTests(AzuriteFixture azurite)
     [Fact]
     public async Task SlowKibana_AnswerWithinTheDeadlineAndApplyLater()
     {
+        // Kibana's latency is well past the inline deadline: the answer can only be the deadline's 202.
         var settings = new Dictionary<string, string>(FastRetries) { ["Journal:InlineDeadlineSeconds"] = "1" };
-        await using var bridge = await BridgeHarness.StartAsync(azurite, settings);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, settings, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
-        bridge.Kibana.State.Faults.Latency = TimeSpan.FromSeconds(3);
+        bridge.Kibana.State.Faults.Latency = TimeSpan.FromSeconds(5);
 
-        var timer = Stopwatch.StartNew();
         using var accepted = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-7");
-        timer.Stop();
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
-        Assert.True(timer.Elapsed < TimeSpan.FromSeconds(2.5), $"answered after {timer.Elapsed}");
+        var entry = await JournalOf(bridge).GetAsync("api", "delivery-7");
+        Assert.Equal(DeliveryStatus.Retrying, entry!.Status);
+        Assert.Contains("out of time", entry.LastError, StringComparison.Ordinal);
         bridge.Kibana.State.Faults.Latency = TimeSpan.Zero;
-        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        time.Advance(PastTheFirstBackOff);
         await ReconcileAsync(bridge);
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
     }

@@ -10,6 +10,7 @@ using AssignBridge.Journal;
 using Azure.Data.Tables;
 using KibanaSimulator;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace AssignBridge.IntegrationTests.Bridge;
@@ -18,10 +19,15 @@ namespace AssignBridge.IntegrationTests.Bridge;
 [Collection("azurite")]
 public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
+    // Back-offs here are at most 1 s (Journal:RetryBaseSeconds or RetryMaxSeconds, and a 429's Retry-After of 1 s):
+    // past this, every delivery still retrying is due.
+    private static readonly TimeSpan PastTheLongestBackOff = TimeSpan.FromSeconds(1.1);
+
     [Fact]
     public async Task TwoThousandDeliveriesWithRandomFaults_NoneLostNoneAppliedTwice()
     {
         const int deliveries = 2_000;
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
         {
             ["Journal:RetryBaseSeconds"] = "1",
@@ -30,7 +36,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             ["Kibana:MaxRetries"] = "1",
             ["Kibana:RetryBaseDelayMilliseconds"] = "5",
             ["Reconcile:BatchSize"] = "2000",
-        });
+        }, time: time);
         for (var i = 0; i < deliveries; i++)
         {
             bridge.Kibana.State.SeedAlert("default", $"alert-{i}");
@@ -70,7 +76,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
         while ((await journal.ListAsync(DeliveryStatus.Retrying, "api", 1)).Count > 0 && rounds++ < 30)
         {
-            await Task.Delay(TimeSpan.FromSeconds(1.1));
+            time.Advance(PastTheLongestBackOff);
             await ReconcileAsync(bridge.Client);
         }
 
@@ -119,11 +125,12 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
     [Fact]
     public async Task KeyVaultSecretMissing_202ThenAppliedOnceTheSecretExists()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
         {
             ["KeyVault:KibanaApiKeySecretName"] = "key-created-later",
             ["Journal:RetryBaseSeconds"] = "1",
-        });
+        }, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
 
         using var accepted = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
@@ -131,7 +138,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.Contains("key-created-later", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         bridge.Vault.SetSecret("key-created-later", BridgeHarness.KibanaKey);
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        time.Advance(PastTheLongestBackOff);
         await ReconcileAsync(bridge.Client);
 
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
@@ -140,21 +147,22 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
     [Fact]
     public async Task KibanaTimesOut_202ThenApplied()
     {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
         {
             ["Kibana:AttemptTimeoutSeconds"] = "1",
             ["Kibana:MaxRetries"] = "0",
             ["Journal:RetryBaseSeconds"] = "1",
-        });
+        }, time: time);
         bridge.Kibana.State.SeedAlert("default", "alert-1");
-        bridge.Kibana.State.Faults.Latency = TimeSpan.FromSeconds(3);
+        bridge.Kibana.State.Faults.Latency = TimeSpan.FromSeconds(5); // well past the attempt timeout
 
         using var accepted = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         Assert.Contains("timed out", await accepted.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         bridge.Kibana.State.Faults.Latency = TimeSpan.Zero;
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        time.Advance(PastTheLongestBackOff);
         await ReconcileAsync(bridge.Client);
 
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
@@ -191,7 +199,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             var post = first.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
             var journal = azurite.CreateTableServiceClient().GetTableClient("journal" + suffix);
             await WaitUntilAsync(async () => await CountAsync(journal) == 1);
-            await Task.Delay(500); // the call to Kibana is under way (held by the simulator's latency)
+            await WaitUntilAsync(() => Task.FromResult(simulator.State.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal)))); // held by the simulator's latency
             first.Kill();
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => post);
         }
@@ -199,7 +207,8 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         Assert.Null(simulator.State.GetAssignees("default", "alert-1"));
         simulator.State.Faults.Latency = TimeSpan.Zero;
         using var second = await BridgeProcess.StartAsync(settings);
-        await Task.Delay(TimeSpan.FromSeconds(2.1)); // the dead process's claim expires
+        var claimedUntil = await ClaimedUntilAsync(azurite.CreateTableServiceClient().GetTableClient("journal" + suffix));
+        await WaitUntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow > claimedUntil)); // the dead process's claim expires
         var report = await ReconcileAsync(second.Client);
 
         Assert.Equal(1, report["ReturnValue"]!["applied"]!.GetValue<int>());
@@ -270,6 +279,16 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         }
 
         return count;
+    }
+
+    private static async Task<DateTimeOffset> ClaimedUntilAsync(TableClient journal)
+    {
+        await foreach (var row in journal.QueryAsync<TableEntity>(e => e.PartitionKey != "$lease"))
+        {
+            return row.GetDateTimeOffset("ClaimedUntil")!.Value;
+        }
+
+        throw new InvalidOperationException("The journal holds no delivery.");
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
