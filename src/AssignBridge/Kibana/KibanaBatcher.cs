@@ -9,8 +9,8 @@ namespace AssignBridge.Kibana;
 /// </summary>
 /// <remarks>
 /// <para>Per set (space, add, remove) at most one request is in flight. A request waits for company only while
-/// deliveries that announced themselves with <see cref="Expect"/> have not arrived yet, and at most
-/// <see cref="KibanaOptions.CoalesceMilliseconds"/>; changes that arrive while a request is in flight go together in
+/// deliveries that announced themselves with <see cref="Expect"/> have not arrived yet (on a signal the last of them
+/// sets), and at most <see cref="KibanaOptions.CoalesceMilliseconds"/>; changes that arrive while a request is in flight go together in
 /// the next one. So a lone delivery waits not at all, and a burst sends few, large requests. Changes carrying the same order key (a ticket) are sent in the order they were handed in: a later
 /// one waits until the earlier one has been answered.</para>
 /// <para>Each caller gets its own answer: Kibana's figures when its change went alone; when it shared a request that
@@ -20,10 +20,10 @@ namespace AssignBridge.Kibana;
 internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions> options, TimeProvider time, ILogger<KibanaBatcher> logger)
 {
     private static readonly AsyncLocal<Expectation?> s_expected = new();
-    private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(1);
 
     private readonly Lock _lock = new();
     private int _onTheirWay;
+    private TaskCompletionSource _allArrived = NewSignal();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Task> _lastByOrderKey = new(StringComparer.Ordinal);
 
@@ -42,7 +42,14 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         }
 
         var expectation = new Expectation(this);
-        Interlocked.Increment(ref _onTheirWay);
+        lock (_lock)
+        {
+            if (_onTheirWay++ == 0)
+            {
+                _allArrived = NewSignal();
+            }
+        }
+
         s_expected.Value = expectation;
         return expectation;
     }
@@ -130,10 +137,23 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
     {
         // Off the caller's thread, so that callers arriving at the same moment still share the request.
         await Task.Yield();
-        var deadline = time.GetTimestamp() + (long)(options.Value.CoalesceMilliseconds / 1_000.0 * time.TimestampFrequency);
-        while (Volatile.Read(ref _onTheirWay) > 0 && time.GetTimestamp() < deadline)
+        Task? allArrived;
+        lock (_lock)
         {
-            await Task.Delay(s_poll, time);
+            allArrived = _onTheirWay > 0 ? _allArrived.Task : null;
+        }
+
+        if (allArrived is not null)
+        {
+            // Signalled when the last delivery on its way arrives; the window caps the wait.
+            try
+            {
+                await allArrived.WaitAsync(TimeSpan.FromMilliseconds(options.Value.CoalesceMilliseconds), time);
+            }
+            catch (TimeoutException)
+            {
+                // The window is over: send with whoever is here.
+            }
         }
 
         while (true)
@@ -212,6 +232,8 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         }
     }
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private static string Key(string space, IReadOnlyList<string> add, IReadOnlyList<string> remove) =>
         string.Join('\u001e', space, Set(add), Set(remove));
 
@@ -242,7 +264,13 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         {
             if (Interlocked.Exchange(ref _arrived, 1) == 0)
             {
-                Interlocked.Decrement(ref batcher._onTheirWay);
+                lock (batcher._lock)
+                {
+                    if (--batcher._onTheirWay == 0)
+                    {
+                        batcher._allArrived.TrySetResult();
+                    }
+                }
             }
         }
 
