@@ -16,7 +16,7 @@ namespace AssignBridge.IntegrationTests.Properties;
 [Collection("azurite")]
 public sealed class FoundByPropertiesTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
-    /// <summary>Seed 54m3_ldjXkQ4 (Slack): a space that the command grammar takes (255 chars) but Kibana's space id (100) does not.</summary>
+    /// <summary>Seed e1PmP35fw-w6 (Slack): a space that the command grammar takes (255 chars) but Kibana's space id (100) does not.</summary>
     [Fact]
     public async Task Slack_SpaceLongerThanKibanaAllows_AnsweredAndNothingLeftPending()
     {
@@ -70,7 +70,7 @@ public sealed class FoundByPropertiesTests(AzuriteFixture azurite, ITestOutputHe
         await property.RunOnceAsync(() => AssignmentsProperties.SendAsync(client, property, body, string.Empty));
     }
 
-    /// <summary>Seed 5lfvaz8VR3O7 (Jira): a lone surrogate escape in a label of a signed delivery.</summary>
+    /// <summary>Seed dgglPmlPBc14 (Jira): a lone surrogate escape in a label of a signed delivery.</summary>
     [Theory]
     [InlineData("labels", """["kibana-space:soc","\udc00"]""")]
     [InlineData("customfield_10050", "\"\\ud800\"")]
@@ -91,5 +91,27 @@ public sealed class FoundByPropertiesTests(AzuriteFixture azurite, ITestOutputHe
             await property.AnswerAsync(response, "POST /api/webhooks/jira");
             Assert.NotEqual(HttpStatusCode.Unauthorized, response.StatusCode);
         });
+    }
+
+    /// <summary>The generated cases themselves, replayed from the seeds CsCheck reported (valid for the generators as committed).</summary>
+    [Fact]
+    public async Task Jira_SeedOfLoneSurrogateFailure_Replays()
+    {
+        await using var bridge = await new TicketWebhookProperties(azurite, output).StartAsync();
+        var property = new IngressProperty(bridge, output);
+        using var client = IngressProperty.NewClient(bridge, bearer: null);
+
+        await property.RunAsync(TicketWebhookProperties.Jira, c => TicketWebhookProperties.SendJiraAsync(client, property, c), iter: 1, seed: "dgglPmlPBc14");
+    }
+
+    [Fact]
+    public async Task Slack_SeedOfOverLongSpaceFailure_Replays()
+    {
+        await using var receiver = await ResponseUrlReceiver.StartAsync();
+        await using var bridge = await ChatCommandProperties.StartSlackAsync(azurite, receiver);
+        var property = new IngressProperty(bridge, output);
+        using var client = IngressProperty.NewClient(bridge, bearer: null);
+
+        await property.RunAsync(ChatCommandProperties.Slack, c => ChatCommandProperties.SendSlackAsync(client, property, c.Form(receiver.ResponseUrl)), iter: 1, seed: "e1PmP35fw-w6");
     }
 }
