@@ -23,6 +23,12 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
 
     public ParsedAssignment? Parse(ReadOnlySpan<byte> body)
     {
+        if (JsonText.FirstBrokenString(body) is { } broken)
+        {
+            Problem("$", broken + ".");
+            return null;
+        }
+
         JsonDocument document;
         try
         {

@@ -102,6 +102,11 @@ internal sealed class PeopleDirectory
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
+        if (Validation.InputRules.ExternalId("id", id) is not null)
+        {
+            return null; // no row can have this key (every write path refuses it): unmapped, without asking storage
+        }
+
         var hit = _cache.TryGet((ns, id), out var cached);
         Telemetry.AssignBridgeTelemetry.CacheLookup("people", hit);
         if (hit)

@@ -60,6 +60,13 @@ internal static class WebhookResults
             return false;
         }
 
+        if (Validation.JsonText.FirstBrokenString(body) is { } broken)
+        {
+            badRequest("a string that is not text");
+            problem = Problem(StatusCodes.Status400BadRequest, $"Not a {sender} delivery", $"The body is not a {sender} delivery: {broken}.");
+            return false;
+        }
+
         try
         {
             payload = JsonSerializer.Deserialize(body, type);

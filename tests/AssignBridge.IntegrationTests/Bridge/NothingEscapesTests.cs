@@ -180,7 +180,12 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
         var past = DateTimeOffset.UtcNow.AddMinutes(-5);
         await bridge.JournalTable.AddEntityAsync(new TableEntity("api", "damaged-1")
         {
-            ["Status"] = "pending", ["Attempts"] = 1, ["RecordedAt"] = past, ["NextAttemptAt"] = past, ["ClaimedUntil"] = past, ["Intent0"] = "not json"u8.ToArray(),
+            ["Status"] = "pending",
+            ["Attempts"] = 1,
+            ["RecordedAt"] = past,
+            ["NextAttemptAt"] = past,
+            ["ClaimedUntil"] = past,
+            ["Intent0"] = "not json"u8.ToArray(),
         });
         using var ok = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "fine-1");
 
@@ -254,7 +259,12 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
         // 1,200 rows, recorded a second apart, written in an order unrelated to their time.
         var rows = Enumerable.Range(0, 1_200).Select(i => new TableEntity("api", $"row-{(i * 7_919) % 1_200:D5}")
         {
-            ["Status"] = "applied", ["Attempts"] = 1, ["RecordedAt"] = start.AddSeconds(i), ["NextAttemptAt"] = start, ["ClaimedUntil"] = start, ["Intent0"] = intent,
+            ["Status"] = "applied",
+            ["Attempts"] = 1,
+            ["RecordedAt"] = start.AddSeconds(i),
+            ["NextAttemptAt"] = start,
+            ["ClaimedUntil"] = start,
+            ["Intent0"] = intent,
         }).ToList();
         foreach (var batch in rows.Chunk(100))
         {
@@ -396,8 +406,14 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
     {
         var form = string.Join('&', new Dictionary<string, string>
         {
-            ["team_id"] = "T1", ["channel_id"] = "C1", ["user_id"] = "U0CALLER", ["user_name"] = "caller", ["command"] = "/assign-alert",
-            ["text"] = text, ["response_url"] = "https://hooks.slack.com/commands/T1/1/x", ["trigger_id"] = Guid.NewGuid().ToString("n"),
+            ["team_id"] = "T1",
+            ["channel_id"] = "C1",
+            ["user_id"] = "U0CALLER",
+            ["user_name"] = "caller",
+            ["command"] = "/assign-alert",
+            ["text"] = text,
+            ["response_url"] = "https://hooks.slack.com/commands/T1/1/x",
+            ["trigger_id"] = Guid.NewGuid().ToString("n"),
         }.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var body = Encoding.UTF8.GetBytes(form);

@@ -88,6 +88,12 @@ internal static class SlackEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: "team_id and user_id are required.");
         }
 
+        if ((Validation.InputRules.ExternalId("team_id", team) ?? Validation.InputRules.ExternalId("user_id", user)) is { } badId)
+        {
+            Log.BadRequest(logger, "team_id or user_id not an id");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: $"{badId}.");
+        }
+
         if (CommandAllowlist.Denied(slack, "Slack", "This Slack workspace", team, channel, user) is { } denial)
         {
             Log.BadRequest(logger, "not on an allowlist");

@@ -44,7 +44,7 @@ internal static class TeamsEndpoints
         TeamsActivity? activity;
         try
         {
-            activity = JsonSerializer.Deserialize(body, CommandsJsonContext.Default.TeamsActivity);
+            activity = Validation.JsonText.FirstBrokenString(body) is null ? JsonSerializer.Deserialize(body, CommandsJsonContext.Default.TeamsActivity) : null;
         }
         catch (JsonException)
         {
@@ -55,6 +55,12 @@ internal static class TeamsEndpoints
         {
             Log.BadRequest(logger, "not a message activity with id and sender");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: "Expected a message activity with id and from.");
+        }
+
+        if (Validation.InputRules.ExternalId("from.aadObjectId", userId) is { } badId)
+        {
+            Log.BadRequest(logger, "the sender's id is not an id");
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: $"{badId}.");
         }
 
         if (!string.Equals(activity.Type, "message", StringComparison.OrdinalIgnoreCase))
