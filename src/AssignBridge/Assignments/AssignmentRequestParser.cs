@@ -23,7 +23,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
 
     public ParsedAssignment? Parse(ReadOnlySpan<byte> body)
     {
-        if (JsonText.FirstBrokenString(body) is { } broken)
+        if (JsonText.FirstBrokenString(body, namesOnly: true) is { } broken)
         {
             Problem("$", broken + ".");
             return null;

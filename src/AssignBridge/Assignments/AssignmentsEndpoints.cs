@@ -97,7 +97,8 @@ internal static class AssignmentsEndpoints
             IntakeRedelivered { SameBody: false } => TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused",
                 detail: $"A different request was already sent with {DeliveryIdHeader} '{deliveryId}'. Use a new key for a new request."),
             IntakeRedelivered redelivered => FromJournal(redelivered.Entry),
-            IntakeAttempted { Attempt: { Status: DeliveryStatus.Retrying } or { Outcome: null } } attempted => Accepted(deliveryId, attempted.Attempt, attempted.Entry.Attempts),
+            IntakeAttempted { Attempt.Status: DeliveryStatus.Retrying } attempted => Accepted(deliveryId, attempted.Attempt, attempted.Entry.Attempts),
+            IntakeAttempted { Attempt: { Outcome: null } attempt } => Ended(deliveryId, attempt),
             IntakeAttempted attempted => Answer(context, deliveryId, attempted.Attempt.Outcome!),
             _ => throw new InvalidOperationException("Unknown intake result."),
         };
@@ -112,6 +113,13 @@ internal static class AssignmentsEndpoints
 
     private static Accepted<AcceptedResponse> Accepted(string deliveryId, AttemptResult attempt, int attempts) =>
         TypedResults.Accepted((string?)null, new AcceptedResponse("accepted", deliveryId, JournalEntry.StatusName(attempt.Status), attempts, attempt.NextAttemptAt, attempt.Error, attempt.Outcome?.Spaces ?? []));
+
+    /// <summary>An attempt that ended for good before Kibana could answer it: the request itself broke a rule (422), or the attempts were spent (502).</summary>
+    private static ProblemHttpResult Ended(string deliveryId, AttemptResult attempt) => attempt.Status == DeliveryStatus.Rejected
+        ? TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "The delivery cannot be applied", detail: attempt.Error,
+            extensions: new Dictionary<string, object?> { ["deliveryId"] = deliveryId })
+        : TypedResults.Problem(statusCode: StatusCodes.Status502BadGateway, title: "The delivery was given up", detail: attempt.Error,
+            extensions: new Dictionary<string, object?> { ["deliveryId"] = deliveryId });
 
     /// <summary>A redelivery is answered from the journal, without a second effect.</summary>
     private static Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult> FromJournal(JournalEntry entry) => entry.Status switch

@@ -133,7 +133,7 @@ internal sealed class CommandRunner(
                 return new CommandFinished($"This command id `{context.DeliveryId}` was already used for a different command; nothing was done.");
             case IntakeRedelivered redelivered:
                 return new CommandFinished(DescribeJournal(redelivered.Entry));
-            case IntakeAttempted { Attempt: var attempt } when attempt.Status == DeliveryStatus.Retrying || attempt.Outcome is null && attempt.Status != DeliveryStatus.Dead:
+            case IntakeAttempted { Attempt: var attempt } when attempt.Status == DeliveryStatus.Retrying:
                 return new CommandPending(PendingText(context.DeliveryId, attempt), command, context, RetryNow: attempt.Outcome is null, attempt.NextAttemptAt);
             case IntakeAttempted attempted:
                 var remaining = deadline - time.GetElapsedTime(started);

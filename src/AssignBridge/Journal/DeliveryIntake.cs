@@ -54,7 +54,7 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         }
         catch (ArgumentException exception)
         {
-            Log.NotRecorded(logger, intent.Source, intent.DeliveryId, exception.Message);
+            Log.Refused(logger, intent.Source, intent.DeliveryId[..Math.Min(intent.DeliveryId.Length, 200)], exception.Message);
             return new IntakeRefused(intent.DeliveryId, exception.Message);
         }
         catch (Exception exception) when (exception is JournalUnavailableException

@@ -113,8 +113,9 @@ internal sealed class DeliveryJournal
         return await TryMergeAsync(entity, claimed.ETag, cancellationToken) is not null;
     }
 
+    /// <summary>The row of a delivery; null when there is none (an id that cannot be a key has none either).</summary>
     public async Task<JournalEntry?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default) =>
-        await GuardAsync(async () =>
+        Validation.InputRules.ExternalId("source", source) is not null || Validation.InputRules.ExternalId("deliveryId", deliveryId) is not null ? null : await GuardAsync(async () =>
         {
             await EnsureTableAsync(cancellationToken);
             var response = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(source), RowKeys.Encode(deliveryId), cancellationToken: cancellationToken);

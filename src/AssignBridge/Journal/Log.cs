@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(4005, LogLevel.Error, "Delivery {DeliveryId} from {Source}: the attempt ended {Status} but the journal could not be written ({Reason}); the delivery is due again when its claim expires.")]
     public static partial void OutcomeNotWritten(ILogger logger, string source, string deliveryId, string status, string reason);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Delivery {DeliveryId} from {Source} refused: it cannot be journaled as it is ({Reason}).")]
+    public static partial void Refused(ILogger logger, string source, string deliveryId, string reason);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AssignBridge.Assignments;
 using System.Text.Json.Serialization;
+using AssignBridge.Hosting;
 using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.People;
@@ -54,7 +55,17 @@ internal sealed class ReconcileService(
     {
         var started = Stopwatch.GetTimestamp();
         var limit = TimeSpan.FromSeconds(options.Value.MaxSeconds);
-        var lease = await TryTakeLeaseAsync(limit + TimeSpan.FromSeconds(30), cancellationToken);
+        ETag? lease;
+        try
+        {
+            lease = await TryTakeLeaseAsync(limit + TimeSpan.FromSeconds(30), cancellationToken);
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
+        {
+            Log.RunFailed(logger, $"the journal could not be used ({reason})");
+            return new ReconcileReport(false, $"the journal could not be used ({reason}); the next run tries again", 0, 0, 0, 0, 0, 0, 0, 0);
+        }
+
         if (lease is null)
         {
             Log.LeaseHeld(logger);
@@ -68,7 +79,17 @@ internal sealed class ReconcileService(
         DriftReport? drift = null;
         try
         {
-            var entries = await journal.DueAsync(options.Value.BatchSize, cancellationToken);
+            IReadOnlyList<JournalEntry> entries;
+            try
+            {
+                entries = await journal.DueAsync(options.Value.BatchSize, cancellationToken);
+            }
+            catch (JournalUnavailableException exception)
+            {
+                Log.RunFailed(logger, exception.Message);
+                entries = []; // nothing is lost: the rows stay due for the next run
+            }
+
             due = entries.Count;
             foreach (var entry in entries)
             {
@@ -128,9 +149,10 @@ internal sealed class ReconcileService(
     private async Task<DriftReport> CheckDriftAsync(CancellationToken cancellationToken)
     {
         int found = 0, repaired = 0;
-        var rows = await managed.RecentAsync(time.GetUtcNow().AddHours(-options.Value.DriftWindowHours), options.Value.DriftBatchSize, cancellationToken);
+        IReadOnlyList<ManagedAssignee> rows = [];
         try
         {
+            rows = await managed.RecentAsync(time.GetUtcNow().AddHours(-options.Value.DriftWindowHours), options.Value.DriftBatchSize, cancellationToken);
             foreach (var space in rows.GroupBy(r => r.Space, StringComparer.Ordinal))
             {
                 var current = await kibana.GetAssigneesAsync(space.Key, space.Select(r => r.AlertId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken);
@@ -152,7 +174,7 @@ internal sealed class ReconcileService(
                 }
             }
         }
-        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException or Secrets.SecretUnavailableException
+        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException or Secrets.SecretUnavailableException or JournalUnavailableException
             || exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             return new DriftReport(rows.Count, found, repaired, exception is OperationCanceledException ? "the run's time was spent; the rest is checked next run" : exception.Message);
@@ -198,6 +220,11 @@ internal sealed class ReconcileService(
         catch (RequestFailedException exception) when (exception.Status == 412)
         {
             // Our lease expired and someone else took it: theirs now.
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception) is { } reason)
+        {
+            // The lease expires on its own; the run's report must not be lost for it.
+            Log.RunFailed(logger, $"the reconcile lease could not be released ({reason}); it expires on its own");
         }
     }
 }

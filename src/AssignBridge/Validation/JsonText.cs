@@ -11,15 +11,17 @@ namespace AssignBridge.Validation;
 /// </summary>
 internal static class JsonText
 {
+    /// <param name="json">The body.</param>
+    /// <param name="namesOnly">Check field names only, for a parser that reports broken values itself, by their path.</param>
     /// <returns>Null when every string is text (or the body is not JSON at all: the parser reports that); otherwise where the first one that is not sits.</returns>
-    public static string? FirstBrokenString(ReadOnlySpan<byte> json)
+    public static string? FirstBrokenString(ReadOnlySpan<byte> json, bool namesOnly = false)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 256 });
         try
         {
             while (reader.Read())
             {
-                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String))
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || (namesOnly && reader.TokenType == JsonTokenType.String))
                 {
                     continue;
                 }

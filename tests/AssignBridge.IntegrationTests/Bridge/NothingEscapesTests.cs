@@ -100,7 +100,8 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
 
         using var response = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "unforeseen-1");
 
-        Assert.NotEqual(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("InvalidOperationException", (await ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         var row = await bridge.Services.GetRequiredService<DeliveryJournal>().GetAsync("api", "unforeseen-1");
         Assert.Equal(DeliveryStatus.Dead, row!.Status);
         Assert.Contains("InvalidOperationException", row.LastError, StringComparison.Ordinal);
@@ -224,6 +225,34 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
         Assert.Contains(bridge.Logs.Lines, line => line.Contains("stalled-1", StringComparison.Ordinal) && line.Contains("could not be journaled", StringComparison.Ordinal));
         await stop.CancelAsync();
         accepted.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public async Task TableStorageRefusingConnections_ReconcileAnswers200SayingWhyItDidNotRun()
+    {
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var port = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop(); // nothing listens there now: every connection is refused
+        var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};TableEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
+        await using var bridge = await BridgeHarness.StartAsync(azurite, configure: services => services.AddSingleton(new TableServiceClient(connection)));
+
+        var report = await ReconcileAsync(bridge);
+
+        Assert.False(report["ran"]!.GetValue<bool>());
+        Assert.Contains("could not be used", report["reason"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JournalReplay_DeliveryIdThatCannotBeAKey_404NotA500()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Admin:Tokens:ops"] = "admin-token-for-escape-tests" });
+        using var admin = new HttpClient { BaseAddress = bridge.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "admin-token-for-escape-tests");
+
+        using var response = await admin.PostAsync(new Uri($"/api/manage/journal/api/{new string('d', 600)}/replay", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Theory]

@@ -55,6 +55,19 @@ public sealed class FoundByPropertiesTests(AzuriteFixture azurite, ITestOutputHe
         await property.RunOnceAsync(() => ChatCommandProperties.SendTeamsAsync(client, property, activity.Json()));
     }
 
+    /// <summary>Seed bb6A8G-xHls3 (Teams): a null among the activity's entities (NullReferenceException while matching mentions).</summary>
+    [Fact]
+    public async Task Teams_NullEntity_AnsweredWithout500()
+    {
+        await using var bridge = await ChatCommandProperties.StartTeamsAsync(azurite);
+        var property = new IngressProperty(bridge, output);
+        using var client = IngressProperty.NewClient(bridge, bearer: null);
+        var activity = new ChatCommandProperties.TeamsCase("\"message\"", "\"c0c5a44faa0f2d29cf4f41c4ad50b793\"", "{\"id\":\"29:caller\",\"name\":\"Casey Caller\",\"aadObjectId\":\"aad-caller\"}",
+            "\"<p><at>AssignBridge</at> alert-1 alert-2 to me</p>\"", "[null]", "\"19:team@thread.skype\"", string.Empty);
+
+        await property.RunOnceAsync(() => ChatCommandProperties.SendTeamsAsync(client, property, activity.Json()));
+    }
+
     /// <summary>Seed eNwBhWP7xHI8 (assignments): a lone surrogate written as a JSON escape, in a member name or in a string value.</summary>
     [Theory]
     [InlineData("""{"alertIds":["alert-1"],"add":["u_alice_0"],"\ud800":1}""")]

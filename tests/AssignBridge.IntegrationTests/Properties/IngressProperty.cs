@@ -191,6 +191,7 @@ internal sealed class IngressProperty(BridgeHarness bridge, ITestOutputHelper ou
         {
             var lines = l.Split('\n');
             var exception = lines[0][(lines[0].LastIndexOf(" | ", StringComparison.Ordinal) + 3)..];
+            exception = exception.Length > 0 ? exception : lines[0]; // an error logged without an exception: its message
             var frame = lines.FirstOrDefault(f => f.TrimStart().StartsWith("at AssignBridge.", StringComparison.Ordinal))?.Trim() ?? string.Empty;
             return (Key: System.Text.RegularExpressions.Regex.Replace(exception, "'[^']*'|\\d+", "…") + " " + frame, Line: Hostile.Show(exception, 300) + " " + frame);
         })

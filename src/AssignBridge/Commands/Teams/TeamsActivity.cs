@@ -52,7 +52,7 @@ internal static partial class TeamsText
 
     public static IReadOnlyList<CommandToken> Tokenize(string html, IReadOnlyList<TeamsEntity>? entities)
     {
-        var mentions = (entities ?? []).Where(e => string.Equals(e.Type, "mention", StringComparison.OrdinalIgnoreCase) && e.Mentioned is not null).ToList();
+        var mentions = (entities ?? []).Where(e => e is not null && string.Equals(e.Type, "mention", StringComparison.OrdinalIgnoreCase) && e.Mentioned is not null).ToList();
         var used = new bool[mentions.Count];
         var tokens = new List<CommandToken>();
         var position = 0;

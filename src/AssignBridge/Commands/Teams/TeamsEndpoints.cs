@@ -57,7 +57,7 @@ internal static class TeamsEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: "Expected a message activity with id and from.");
         }
 
-        if (Validation.InputRules.ExternalId("from.aadObjectId", userId) is { } badId)
+        if ((Validation.InputRules.ExternalId("id", activity.Id) ?? Validation.InputRules.ExternalId("from.aadObjectId", userId)) is { } badId)
         {
             Log.BadRequest(logger, "the sender's id is not an id");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: $"{badId}.");
