@@ -110,6 +110,42 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task StandaloneScheduler_RunMeetsAnUnforeseenException_TheProcessKeepsRunningAndTheNextRunComes()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Reconcile:Enabled"] = "true",
+            ["Reconcile:Schedule"] = "0 * * * * *",
+            ["Journal:InlineDeadlineSeconds"] = "5",
+        }, time: time, configure: services => services.AddHttpClient(nameof(AssignBridge.Kibana.KibanaClient)).AddHttpMessageHandler(() => new ThrowingHandler()));
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        using var first = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "scheduled-1");
+        var lifetime = bridge.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+
+        // The clock moves a minute at a time (each step lets a scheduled run and the back-off come) until two runs attempted it.
+        await WaitForAsync(() => bridge.Logs.Lines.Count(line => line.Contains("scheduled-1", StringComparison.Ordinal) && line.Contains("InvalidOperationException", StringComparison.Ordinal)
+            && line.Contains("attempt failed", StringComparison.Ordinal)) >= 3, () => time.Advance(TimeSpan.FromMinutes(1)));
+
+        Assert.False(lifetime.ApplicationStopping.IsCancellationRequested);
+        var row = await bridge.Services.GetRequiredService<DeliveryJournal>().GetAsync("api", "scheduled-1");
+        Assert.True(row!.Attempts >= 3);
+        Assert.Contains("InvalidOperationException", row.LastError, StringComparison.Ordinal);
+        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Reconcile: ", StringComparison.Ordinal) && line.Contains(" due, ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Polls a condition on what the bridge has done, doing <paramref name="step"/> between looks; fails only after a minute.</summary>
+    private static async Task WaitForAsync(Func<bool> condition, Action step)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        while (!condition())
+        {
+            step();
+            await Task.Delay(50, limit.Token);
+        }
+    }
+
+    [Fact]
     public async Task ChunkedDelivery_ChunksAppliedBeforeAFailureAreNotSentAgainByTheNextAttempt()
     {
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
