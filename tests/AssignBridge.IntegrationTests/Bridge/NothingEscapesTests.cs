@@ -9,6 +9,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace AssignBridge.IntegrationTests.Bridge;
 
@@ -18,7 +19,7 @@ namespace AssignBridge.IntegrationTests.Bridge;
 /// sender gets the answer its protocol expects, and nothing stops the process or the reconcile runs.
 /// </summary>
 [Collection("azurite")]
-public sealed class NothingEscapesTests(AzuriteFixture azurite)
+public sealed class NothingEscapesTests(AzuriteFixture azurite, ITestOutputHelper output)
 {
     private const string SlackSecret = "slack-signing-secret-for-tests-0001";
 
@@ -250,9 +251,8 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
                 accepted.Add(await stalled.AcceptTcpClientAsync(stop.Token));
             }
         });
-        var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};TableEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["Journal:InlineDeadlineSeconds"] = "2" },
-            configure: services => services.AddSingleton(new TableServiceClient(connection)));
+            configure: services => services.AddSingleton(TablesAt(port)));
 
         using var response = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "stalled-1");
 
@@ -270,8 +270,7 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
         closed.Start();
         var port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop(); // nothing listens there now: every connection is refused
-        var connection = $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};TableEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};";
-        await using var bridge = await BridgeHarness.StartAsync(azurite, configure: services => services.AddSingleton(new TableServiceClient(connection)));
+        await using var bridge = await BridgeHarness.StartAsync(azurite, configure: services => services.AddSingleton(TablesAt(port)));
 
         var report = await ReconcileAsync(bridge);
 
@@ -356,7 +355,9 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
             bridge.Kibana.State.SeedAlert("default", id);
         }
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var response = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = ids, add = new[] { "u_alice_0" }, reference = "SOC-10000" });
+        output.WriteLine($"10,000 ids: answered {(int)response.StatusCode} after {System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s with {counter.Count} storage requests (printed, not asserted)");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(10_000, (await ReadAsync(response))["spaces"]![0]!["updated"]!.GetValue<int>());
@@ -437,6 +438,10 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite)
 
         return answer.ToString();
     }
+
+    /// <summary>Table storage at a loopback port where the test decides what answers.</summary>
+    private static TableServiceClient TablesAt(int port) => new(
+        $"DefaultEndpointsProtocol=http;AccountName={AzuriteFixture.AccountName};AccountKey={AzuriteFixture.AccountKey};TableEndpoint=http://127.0.0.1:{port}/{AzuriteFixture.AccountName};");
 
     private static async Task MakeDueAsync(BridgeHarness bridge, string source, string deliveryId)
     {
