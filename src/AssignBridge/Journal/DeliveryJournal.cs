@@ -115,7 +115,7 @@ internal sealed class DeliveryJournal
 
     /// <summary>The row of a delivery; null when there is none (an id that cannot be a key has none either).</summary>
     public async Task<JournalEntry?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default) =>
-        Validation.InputRules.ExternalId("source", source) is not null || Validation.InputRules.ExternalId("deliveryId", deliveryId) is not null ? null : await GuardAsync(async () =>
+        !IsKey(source) || !IsKey(deliveryId) ? null : await GuardAsync(async () =>
         {
             await EnsureTableAsync(cancellationToken);
             var response = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(source), RowKeys.Encode(deliveryId), cancellationToken: cancellationToken);
@@ -291,6 +291,9 @@ internal sealed class DeliveryJournal
         done is { Count: > 0 } && done.Sum(k => k.Length + 1) < 32_000 ? string.Join(' ', done) : null;
 
     private static string PartitionKey(string source) => RowKeys.Encode(source);
+
+    /// <summary>Whether <paramref name="id"/> can be a key at all (what <see cref="RowKeys.Encode"/> accepts).</summary>
+    private static bool IsKey(string id) => id.Length > 0 && RowKeys.EncodedLength(id) <= RowKeys.MaxLength;
 
     private static void WriteChunks(TableEntity entity, byte[] json)
     {
