@@ -1,3 +1,4 @@
+using AssignBridge.Functions;
 using AssignBridge.Hosting;
 using AssignBridge.People;
 
@@ -6,5 +7,15 @@ if (PeopleCommands.IsCommand(args))
     return await PeopleCommands.RunAsync(args);
 }
 
-await AssignBridgeApp.Build(args).RunAsync();
+// The Functions host passes --functions-uri; without the host, FunctionsApplication cannot start (it needs the
+// host's endpoint), so the same handlers run as a plain ASP.NET Core app (functions-isolated-worker.md).
+if (HostingExtensions.StartedByFunctionsHost(args))
+{
+    await FunctionsApp.Build(args).RunAsync();
+}
+else
+{
+    await AssignBridgeApp.Build(args).RunAsync();
+}
+
 return 0;

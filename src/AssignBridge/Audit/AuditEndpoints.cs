@@ -19,13 +19,19 @@ internal static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        app.MapGroup(Route).AddEndpointFilter(PeopleAdminEndpoints.GuardAsync).MapGet("", QueryAsync);
+        app.MapGroup(Route).AddEndpointFilter(PeopleAdminEndpoints.GuardAsync).MapGet("", QueryAsync).WithName("QueryAudit");
         return app;
     }
 
     internal static async Task<Results<JsonHttpResult<List<AuditRecord>>, ProblemHttpResult>> QueryAsync(
-        AuditLog audit, IOptions<KibanaOptions> kibana, string? alert, string? space, string? ticket, int? top, CancellationToken cancellationToken)
+        HttpRequest request, AuditLog audit, IOptions<KibanaOptions> kibana, CancellationToken cancellationToken)
     {
+        var (alert, space, ticket) = (QueryValues.Text(request, "alert"), QueryValues.Text(request, "space"), QueryValues.Text(request, "ticket"));
+        if (!QueryValues.TryInt(request, "top", out var top, out var badTop))
+        {
+            return badTop;
+        }
+
         if (string.IsNullOrWhiteSpace(alert) == string.IsNullOrWhiteSpace(ticket))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Say what to look up",

@@ -110,7 +110,8 @@ internal sealed class CommandRunner(
         return $"You are not mapped to a Kibana user, so I will not change alerts for you. {FixHint(caller.Person)}";
     }
 
-    public async Task<CommandResult> RunAsync(ChatCommand command, CommandContext context, TimeSpan deadline, CancellationToken cancellationToken)
+    /// <param name="followUp">Who to tell the outcome when the first attempt does not finish it; it goes on the delivery queue with the delivery.</param>
+    public async Task<CommandResult> RunAsync(ChatCommand command, CommandContext context, TimeSpan deadline, FollowUpNote? followUp, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var space = command.Space ?? kibanaOptions.Value.DefaultSpace;
@@ -121,7 +122,7 @@ internal sealed class CommandRunner(
             : new AssignmentIntent(context.Source, context.DeliveryId, context.Reference, alerts, persons, [], context.RequestedBy);
 
         var attemptDeadline = deadline - LookupReserve > TimeSpan.FromMilliseconds(500) ? deadline - LookupReserve : deadline;
-        var result = await intake.AcceptAsync(intent, attemptDeadline, cancellationToken);
+        var result = await intake.AcceptAsync(intent, attemptDeadline, followUp, cancellationToken);
         Log.Intake(logger, context.Source, context.DeliveryId, result.GetType().Name);
         switch (result)
         {

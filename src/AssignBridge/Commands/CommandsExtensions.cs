@@ -17,6 +17,7 @@ internal static class CommandsExtensions
         services.AddSingleton(sp => new SlackSignatureVerifier(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new TeamsSignatureVerifier(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<SlackFollowUp>();
+        services.AddSingleton<Journal.IDeliveryFollowUp>(sp => sp.GetRequiredService<SlackFollowUp>());
         services.AddHttpClient(SlackFollowUp.HttpClientName, http =>
         {
             http.Timeout = TimeSpan.FromSeconds(10);

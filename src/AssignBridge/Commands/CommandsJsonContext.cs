@@ -6,6 +6,7 @@ namespace AssignBridge.Commands;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SlackReply))]
+[JsonSerializable(typeof(SlackFollowUpState))]
 [JsonSerializable(typeof(TeamsActivity))]
 [JsonSerializable(typeof(TeamsReply))]
 internal sealed partial class CommandsJsonContext : JsonSerializerContext;

@@ -3,30 +3,39 @@ using AssignBridge.Audit;
 using AssignBridge.Commands;
 using AssignBridge.Journal;
 using AssignBridge.People;
-using AssignBridge.Reconciliation;
 using AssignBridge.Sources;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>The whole app in one place: configuration, services, then routes. Tests build it the same way, on a free port.</summary>
+/// <summary>
+/// The standalone app (no Functions host: local runs, tests, a container): configuration, the same services as the
+/// Functions app, then the same handlers mapped as routes. Tests build it the same way, on a free port.
+/// </summary>
 internal static class AssignBridgeApp
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)
     {
-        // The content root is the app's own folder: the Functions host may start the executable from elsewhere.
+        // The content root is the app's own folder, wherever it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.ListenWhereTheHostExpects();
+        builder.ListenStandalone();
         builder.Services.AddAssignBridge(builder.Configuration);
+        builder.Services.AddStandaloneHosting();
         overrideServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseAssignBridgeErrors();
-        app.MapHosting();
+        MapRoutes(app);
+        return app;
+    }
+
+    /// <summary>Every public route; <see cref="Functions"/> holds one function for each (a test compares them).</summary>
+    public static IEndpointRouteBuilder MapRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapHealth();
         app.MapWebhooks();
         app.MapAssignments();
         app.MapCommands();
         app.MapPeopleAdmin();
-        app.MapReconcile();
         app.MapJournalAdmin();
         app.MapAudit();
         return app;

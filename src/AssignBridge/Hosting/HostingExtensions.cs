@@ -1,4 +1,3 @@
-using System.Net;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
 using AssignBridge.Commands;
@@ -13,6 +12,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -21,27 +21,20 @@ namespace AssignBridge.Hosting;
 
 internal static class HostingExtensions
 {
-    /// <summary>The Functions host's convention for local runs; used when neither the host nor --urls says otherwise.</summary>
+    /// <summary>The Functions host's convention for local runs; the standalone app listens here when neither --urls nor ASPNETCORE_URLS says otherwise.</summary>
     public const int LocalPort = 7071;
-    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
 
-    /// <summary>
-    /// Under the Functions host, listen on 127.0.0.1 at the port it passes (functions-custom-handlers.md §1);
-    /// otherwise on the URLs given (--urls, ASPNETCORE_URLS) or 127.0.0.1:7071.
-    /// </summary>
-    public static WebApplicationBuilder ListenWhereTheHostExpects(this WebApplicationBuilder builder)
+    /// <summary>The argument the Functions host passes when it starts the worker (functions-isolated-worker.md "How the host starts the worker").</summary>
+    public const string FunctionsHostArgument = "--functions-uri";
+
+    /// <summary>True when the Functions host started this process: it passes <c>--functions-uri</c>; environment variables do not tell (the host's own are inherited).</summary>
+    public static bool StartedByFunctionsHost(IEnumerable<string> args) =>
+        args.Any(arg => arg.Equals(FunctionsHostArgument, StringComparison.OrdinalIgnoreCase) || arg.StartsWith(FunctionsHostArgument + "=", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Standalone: on the URLs given (--urls, ASPNETCORE_URLS) or 127.0.0.1:7071, with an outer bound on every body.</summary>
+    public static WebApplicationBuilder ListenStandalone(this WebApplicationBuilder builder)
     {
-        var hostPort = builder.Configuration[CustomHandlerPortVariable];
-        if (!string.IsNullOrEmpty(hostPort))
-        {
-            if (!int.TryParse(hostPort, out var port) || port is < 1 or > 65_535)
-            {
-                throw new InvalidOperationException($"{CustomHandlerPortVariable} must be a TCP port, not '{hostPort}'.");
-            }
-
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-        }
-        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls($"http://127.0.0.1:{LocalPort}");
         }
@@ -72,6 +65,7 @@ internal static class HostingExtensions
         services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateGenerated<JournalOptions, JournalOptionsValidator>();
         services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateGenerated<ReconcileOptions, ReconcileOptionsValidator>();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateGenerated<StorageOptions, StorageOptionsValidator>();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateGenerated<QueueOptions, QueueOptionsValidator>();
 
         services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
@@ -83,6 +77,7 @@ internal static class HostingExtensions
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateQueueServiceClient(sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PeopleDirectory>();
         services.AddPeopleAdmin();
 
@@ -129,8 +124,9 @@ internal static class HostingExtensions
         services.AddSingleton<ManagedAssignees>();
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<DeliveryIntake>();
+        services.AddSingleton<DeliveryQueue>();
+        services.AddSingleton<DeliveryQueueHandler>();
         services.AddSingleton<ReconcileService>();
-        services.AddHostedService<ReconcileScheduler>();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
         services.AddSingleton<HealthChecks>();
@@ -138,6 +134,18 @@ internal static class HostingExtensions
         services.AddCommands();
         services.AddAudit();
         services.AddAssignBridgeTelemetry(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// What only a standalone process does, because under the Functions host the host does it: run reconciliation on
+    /// its schedule (the timer trigger) and feed the delivery queue to its handler (the queue trigger).
+    /// </summary>
+    public static IServiceCollection AddStandaloneHosting(this IServiceCollection services)
+    {
+        services.AddSingleton<DeliveryQueuePoller>();
+        services.AddHostedService<DeliveryQueuePollerService>();
+        services.AddHostedService<ReconcileScheduler>();
         return services;
     }
 
@@ -149,13 +157,15 @@ internal static class HostingExtensions
         return app;
     }
 
-    public static IEndpointRouteBuilder MapHosting(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        // The Functions host polls GET / until the handler answers: answer at once, touch nothing.
-        app.MapGet("/", () => TypedResults.Ok(new RootAnswer("AssignBridge", "listening")));
-        app.MapGet("/api/health", async (HealthChecks checks, CancellationToken cancellationToken) => TypedResults.Ok(await checks.RunAsync(cancellationToken)));
+        app.MapGet("/api/health", HealthAsync).WithName("GetHealth");
         return app;
     }
+
+    /// <summary>Anonymous: the state of each dependency, always 200, never a secret.</summary>
+    internal static async Task<Ok<HealthReport>> HealthAsync(HealthChecks checks, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await checks.RunAsync(cancellationToken));
 
     private static SecretClientHolder CreateSecretClient(IServiceProvider services)
     {
@@ -172,4 +182,3 @@ internal static class HostingExtensions
 /// <summary>Holds the Key Vault client, or none for a local run, so that tests can replace it with one that trusts a local vault.</summary>
 internal sealed record SecretClientHolder(SecretClient? Client);
 
-internal sealed record RootAnswer(string Name, string Status);

@@ -10,4 +10,7 @@ internal static partial class Log
 
     [LoggerMessage(7003, LogLevel.Warning, "{Method} {Route}: the request body could not be read; answered {Status}.")]
     public static partial void BadBody(ILogger logger, string method, string route, int status);
+
+    [LoggerMessage(7004, LogLevel.Error, "Function {Function} failed with {ExceptionType}; answered 500.")]
+    public static partial void FunctionFailed(ILogger logger, string function, string exceptionType);
 }

@@ -1,10 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Azure.Core;
 using Azure.Data.Tables;
+using Azure.Storage.Queues;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>Where the mapping (and later journal) tables live: a connection string (Azurite, local runs) or an endpoint reached with the app's Azure identity.</summary>
+/// <summary>
+/// Where the tables and the delivery queue live: a connection string (Azurite, local runs) or endpoints reached with
+/// the app's Azure identity. On Azure it is the account of <c>AzureWebJobsStorage</c>, whose queues the host listens to.
+/// </summary>
 internal sealed class StorageOptions : IValidatableObject
 {
     public const string SectionName = "Storage";
@@ -15,11 +19,18 @@ internal sealed class StorageOptions : IValidatableObject
     /// <summary>The table endpoint, for example https://account.table.core.windows.net/, used with the app's managed identity.</summary>
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>The queue endpoint of the same account, for example https://account.queue.core.windows.net/; required with <see cref="TableServiceUri"/>.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(ConnectionString) == (TableServiceUri is null))
         {
             yield return new ValidationResult("Set exactly one of Storage:ConnectionString (Azurite or a key-based account) and Storage:TableServiceUri (managed identity).");
+        }
+        else if (TableServiceUri is not null && QueueServiceUri is null)
+        {
+            yield return new ValidationResult("Storage:QueueServiceUri must be set with Storage:TableServiceUri (the same account's queue endpoint, for example https://account.queue.core.windows.net/).");
         }
     }
 
@@ -31,5 +42,17 @@ internal sealed class StorageOptions : IValidatableObject
         options.Retry.Delay = TimeSpan.FromMilliseconds(200);
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
         return TableServiceUri is { } uri ? new TableServiceClient(uri, credential, options) : new TableServiceClient(ConnectionString, options);
+    }
+
+    public QueueServiceClient CreateQueueServiceClient(TokenCredential credential)
+    {
+        // Base64, as the Functions host's queue trigger reads messages (functions-isolated-worker.md "Queues").
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.Retry.MaxRetries = 2;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
+        return QueueServiceUri is { } uri && string.IsNullOrWhiteSpace(ConnectionString)
+            ? new QueueServiceClient(uri, credential, options)
+            : new QueueServiceClient(ConnectionString, options);
     }
 }

@@ -23,11 +23,13 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 /// <summary>
 /// The one way a delivery enters the bridge, whichever sender it comes from: journal it (nothing is promised
 /// before that), recognise a redelivery, then make the first attempt; both within the sender's deadline. Past it the
-/// attempt is recorded as due again, so reconciliation finishes it.
+/// attempt is recorded as due again. A delivery the attempt did not finish is on the delivery queue before the sender
+/// is answered (a Flex instance may be recycled the moment it answers), visible when its next attempt is due.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
 {
-    public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
+    /// <param name="followUp">Who to tell the outcome later when the first attempt does not finish it (a Slack response_url).</param>
+    public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, FollowUpNote? followUp = null, CancellationToken cancellationToken = default)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, intent, "intake"); // span + DeliveryId/Source logging scope
 
@@ -79,6 +81,10 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         }
 
         var attempt = await processor.AttemptAsync(entry, ticketRead, limit.Token);
+
+        // A follow-up after an attempt that merely ran out of time (a slow Kibana) tries again at once, with the queue's longer bound.
+        var early = followUp is not null && attempt.Outcome is null && attempt.Status == DeliveryStatus.Retrying;
+        await queue.AfterAttemptAsync(new DeliveryMessage(intent.Source, intent.DeliveryId, early, attempt.Status == DeliveryStatus.Retrying ? followUp : null), attempt);
         return new IntakeAttempted(intent.DeliveryId, entry, attempt);
     }
 

@@ -123,16 +123,17 @@ internal sealed class DeliveryJournal
         }, cancellationToken);
 
     /// <summary>
-    /// Deliveries waiting for an attempt whose time has come and that nobody holds, oldest first within the batch. A
-    /// row that cannot be read (its intent lost or damaged) is ended as rejected on the way, so that it is neither
-    /// due again on every run nor stops the runs.
+    /// Deliveries waiting for an attempt whose time came more than <paramref name="overdueBy"/> ago and that nobody
+    /// holds, oldest first within the batch. A row that cannot be read (its intent lost or damaged) is ended as rejected
+    /// on the way, so that it is neither due again on every run nor stops the runs.
     /// </summary>
-    public async Task<IReadOnlyList<JournalEntry>> DueAsync(int max, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<JournalEntry>> DueAsync(int max, TimeSpan overdueBy, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
+        var dueBefore = now - overdueBy;
         var (due, unreadable) = await GuardAsync(async () =>
         {
-            var filter = TableClient.CreateQueryFilter($"(Status eq {JournalEntry.StatusName(DeliveryStatus.Pending)} or Status eq {JournalEntry.StatusName(DeliveryStatus.Retrying)}) and NextAttemptAt le {now} and ClaimedUntil le {now}");
+            var filter = TableClient.CreateQueryFilter($"(Status eq {JournalEntry.StatusName(DeliveryStatus.Pending)} or Status eq {JournalEntry.StatusName(DeliveryStatus.Retrying)}) and NextAttemptAt le {dueBefore} and ClaimedUntil le {now}");
             await EnsureTableAsync(cancellationToken);
             var entries = new List<JournalEntry>();
             var bad = new List<TableEntity>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AssignBridge.Hosting;
 using AssignBridge.People;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -44,15 +45,21 @@ internal static class JournalAdminEndpoints
     public static IEndpointRouteBuilder MapJournalAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Route).AddEndpointFilter(PeopleAdminEndpoints.GuardAsync);
-        group.MapGet("", ListAsync);
-        group.MapPost("/replay", ReplayAllAsync);
-        group.MapPost("/{source}/{deliveryId}/replay", ReplayOneAsync);
+        group.MapGet("", ListAsync).WithName("ListJournal");
+        group.MapPost("/replay", ReplayAllAsync).WithName("ReplayJournal");
+        group.MapPost("/{source}/{deliveryId}/replay", ReplayOneAsync).WithName("ReplayDelivery");
         return app;
     }
 
     internal static async Task<Results<JsonHttpResult<List<JournalView>>, ProblemHttpResult>> ListAsync(
-        DeliveryJournal journal, string? status, string? source, int? top, CancellationToken cancellationToken)
+        HttpRequest request, DeliveryJournal journal, CancellationToken cancellationToken)
     {
+        var (status, source) = (QueryValues.Text(request, "status"), QueryValues.Text(request, "source"));
+        if (!QueryValues.TryInt(request, "top", out var top, out var badTop))
+        {
+            return badTop;
+        }
+
         if (!TryParseStatus(status, out var parsed))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad status",
@@ -64,7 +71,7 @@ internal static class JournalAdminEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<JournalView>, ProblemHttpResult>> ReplayOneAsync(
-        DeliveryJournal journal, DeliveryProcessor processor, string source, string deliveryId, CancellationToken cancellationToken)
+        DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, string source, string deliveryId, CancellationToken cancellationToken)
     {
         if (await journal.GetAsync(source, deliveryId, cancellationToken) is not { } entry)
         {
@@ -76,14 +83,15 @@ internal static class JournalAdminEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already applied", detail: "An applied delivery is not replayed.");
         }
 
-        var after = await ReplayAsync(journal, processor, entry, cancellationToken);
+        var after = await ReplayAsync(journal, processor, queue, entry, cancellationToken);
         return TypedResults.Json(after, JournalAdminJsonContext.Default.JournalView);
     }
 
     internal static async Task<Results<JsonHttpResult<ReplaySummary>, ProblemHttpResult>> ReplayAllAsync(
-        DeliveryJournal journal, DeliveryProcessor processor, string? status, CancellationToken cancellationToken)
+        HttpRequest request, DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, CancellationToken cancellationToken)
     {
-        if (!TryParseStatus(status ?? "dead", out var wanted) || wanted is not (DeliveryStatus.Dead or DeliveryStatus.Rejected))
+        var status = QueryValues.Text(request, "status");
+        if (!TryParseStatus(string.IsNullOrEmpty(status) ? "dead" : status, out var wanted) || wanted is not (DeliveryStatus.Dead or DeliveryStatus.Rejected))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad status", detail: "Replay all takes status=dead (the default) or status=rejected.");
         }
@@ -92,7 +100,7 @@ internal static class JournalAdminEndpoints
         var after = new List<JournalView>();
         foreach (var entry in entries)
         {
-            after.Add(await ReplayAsync(journal, processor, entry, cancellationToken));
+            after.Add(await ReplayAsync(journal, processor, queue, entry, cancellationToken));
         }
 
         return TypedResults.Json(
@@ -100,7 +108,8 @@ internal static class JournalAdminEndpoints
             JournalAdminJsonContext.Default.ReplaySummary);
     }
 
-    private static async Task<JournalView> ReplayAsync(DeliveryJournal journal, DeliveryProcessor processor, JournalEntry entry, CancellationToken cancellationToken)
+    /// <summary>Resets the row's attempts and tries it once now; a delivery that still does not pass goes back on the delivery queue (or, dead again, to the poison queue).</summary>
+    private static async Task<JournalView> ReplayAsync(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, JournalEntry entry, CancellationToken cancellationToken)
     {
         if (await journal.ReplayAsync(entry, cancellationToken) is not { } claimed)
         {
@@ -108,6 +117,7 @@ internal static class JournalAdminEndpoints
         }
 
         var attempt = await processor.AttemptAsync(claimed, cancellationToken);
+        await queue.AfterAttemptAsync(new DeliveryMessage(claimed.Source, claimed.DeliveryId), attempt);
         return JournalView.Of(claimed) with { Status = JournalEntry.StatusName(attempt.Status), Attempts = 1, NextAttemptAt = attempt.NextAttemptAt, LastError = attempt.Error };
     }
 

@@ -19,4 +19,28 @@ internal static partial class Log
 
     [LoggerMessage(4006, LogLevel.Warning, "Delivery {DeliveryId} from {Source} refused: it cannot be journaled as it is ({Reason}).")]
     public static partial void Refused(ILogger logger, string source, string deliveryId, string reason);
+
+    [LoggerMessage(4007, LogLevel.Debug, "Delivery {DeliveryId} from {Source} queued, visible in {DelaySeconds} s (follow-up {FollowUp}).")]
+    public static partial void Enqueued(ILogger logger, string source, string deliveryId, long delaySeconds, bool followUp);
+
+    [LoggerMessage(4008, LogLevel.Warning, "Delivery {DeliveryId} from {Source} could not be queued ({Reason}); the journal keeps it due and the reconcile sweep queues it again.")]
+    public static partial void EnqueueFailed(ILogger logger, string source, string deliveryId, string reason);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Delivery {DeliveryId} from {Source} is dead; its message is in the poison queue: {Reason}")]
+    public static partial void Poisoned(ILogger logger, string source, string deliveryId, string reason);
+
+    [LoggerMessage(4010, LogLevel.Information, "Queue message for delivery {DeliveryId} from {Source} (dequeue {DequeueCount}): {Outcome}.")]
+    public static partial void Handled(ILogger logger, string source, string deliveryId, long dequeueCount, string outcome);
+
+    [LoggerMessage(4011, LogLevel.Warning, "A queue message that is not a delivery message was put in the poison queue ({Length} characters).")]
+    public static partial void UnreadableMessage(ILogger logger, int length);
+
+    [LoggerMessage(4012, LogLevel.Warning, "Queue message for delivery {DeliveryId} from {Source} failed {DequeueCount} times and went to the poison queue; the journal row is swept again by reconcile.")]
+    public static partial void GaveUpOnMessage(ILogger logger, string source, string deliveryId, long dequeueCount);
+
+    [LoggerMessage(4013, LogLevel.Warning, "The queue poller could not read the queue ({Reason}); it tries again.")]
+    public static partial void PollFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Queue message for delivery {DeliveryId} from {Source} (dequeue {DequeueCount}) failed and is tried again later: {Reason}")]
+    public static partial void HandlingFailed(ILogger logger, string source, string deliveryId, long dequeueCount, string reason);
 }

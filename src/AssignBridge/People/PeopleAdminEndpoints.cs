@@ -66,18 +66,19 @@ internal static class PeopleAdminEndpoints
     public static IEndpointRouteBuilder MapPeopleAdmin(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup(Route).AddEndpointFilter(GuardAsync);
-        group.MapGet("", ListAsync);
-        group.MapGet("/resolve", ResolveAsync);
-        group.MapPost("/import", ImportAsync);
-        group.MapGet("/{namespace}/{id}", GetAsync);
-        group.MapPut("/{namespace}/{id}", PutAsync);
-        group.MapDelete("/{namespace}/{id}", DeleteAsync);
+        group.MapGet("", ListAsync).WithName("ListPeople");
+        group.MapGet("/resolve", ResolveAsync).WithName("ResolvePerson");
+        group.MapPost("/import", ImportAsync).WithName("ImportPeople");
+        group.MapGet("/{namespace}/{id}", GetAsync).WithName("GetPerson");
+        group.MapPut("/{namespace}/{id}", PutAsync).WithName("PutPerson");
+        group.MapDelete("/{namespace}/{id}", DeleteAsync).WithName("DeletePerson");
         return app;
     }
 
     internal static async Task<Results<JsonHttpResult<List<PersonView>>, ProblemHttpResult>> ListAsync(
-        PeopleStore store, string? @namespace, CancellationToken cancellationToken)
+        HttpRequest request, PeopleStore store, CancellationToken cancellationToken)
     {
+        var @namespace = QueryValues.Text(request, "namespace");
         if (@namespace is not null && !PersonRef.TableNamespaces.Contains(@namespace))
         {
             return UnknownNamespace(@namespace);
@@ -176,9 +177,14 @@ internal static class PeopleAdminEndpoints
 
     /// <summary>Imports a CSV (<c>text/csv</c>) or JSON (<c>application/json</c>) body; <c>?dryRun=true</c> only compares.</summary>
     internal static async Task<Results<JsonHttpResult<ImportSummary>, ProblemHttpResult>> ImportAsync(
-        HttpContext context, PeopleStore store, IOptions<PeopleAdminOptions> options, bool? dryRun, CancellationToken cancellationToken)
+        HttpContext context, PeopleStore store, IOptions<PeopleAdminOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
+        if (!QueryValues.TryBool(request, "dryRun", out var dryRun, out var badDryRun))
+        {
+            return badDryRun;
+        }
+
         var mediaType = request.GetTypedHeaders().ContentType?.MediaType.Value;
         PeopleFileFormat format;
         if (request.HasJsonContentType())
@@ -207,8 +213,9 @@ internal static class PeopleAdminEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ResolveAnswer>, ProblemHttpResult>> ResolveAsync(
-        PeopleDirectory directory, PeopleStore store, string? person, string? email, CancellationToken cancellationToken)
+        HttpRequest request, PeopleDirectory directory, PeopleStore store, CancellationToken cancellationToken)
     {
+        var (person, email) = (QueryValues.Text(request, "person"), QueryValues.Text(request, "email"));
         if (string.IsNullOrWhiteSpace(person))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No person given", detail: "Use ?person=namespace:id or ?person=<email>, optionally with &email=<fallback email>.");
@@ -222,12 +229,18 @@ internal static class PeopleAdminEndpoints
         return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
     }
 
-    /// <summary>Admin token first (a generic 401; the reason goes to the log), then storage failures as 503. Every /api/manage route uses it.</summary>
-    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    /// <summary>The guard of every /api/manage route as the standalone app maps it: an endpoint filter over <see cref="GuardedAsync"/>.</summary>
+    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        await GuardedAsync(invocation.HttpContext, invocation.HttpContext.RequestServices, async () => await next(invocation));
+
+    /// <summary>
+    /// Admin token first (a generic 401; the reason goes to the log), then storage failures as 503. Every /api/manage
+    /// route runs inside it, the standalone routes through <see cref="GuardAsync"/> and the functions directly.
+    /// </summary>
+    internal static async Task<object?> GuardedAsync(HttpContext context, IServiceProvider services, Func<Task<object?>> next)
     {
-        var context = invocation.HttpContext;
-        var logger = context.RequestServices.GetRequiredService<ILogger<AdminTokenVerifier>>();
-        var check = context.RequestServices.GetRequiredService<AdminTokenVerifier>().Verify(context.Request.Headers.Authorization, out var label);
+        var logger = services.GetRequiredService<ILogger<AdminTokenVerifier>>();
+        var check = services.GetRequiredService<AdminTokenVerifier>().Verify(context.Request.Headers.Authorization, out var label);
         if (check != SignatureCheck.Valid)
         {
             Log.AdminUnauthorized(logger, check.ToString());
@@ -239,10 +252,10 @@ internal static class PeopleAdminEndpoints
         context.Items[LabelItem] = label;
         try
         {
-            return await next(invocation);
+            return await next();
         }
         catch (Exception exception) when (exception is PeopleUnavailableException or Journal.JournalUnavailableException or Audit.AuditUnavailableException
-            || StorageGuard.Reason(exception, invocation.HttpContext.RequestAborted) is not null)
+            || StorageGuard.Reason(exception, context.RequestAborted) is not null)
         {
             Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
             context.Response.Headers.RetryAfter = "30";

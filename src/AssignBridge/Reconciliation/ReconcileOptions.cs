@@ -13,9 +13,16 @@ internal sealed class ReconcileOptions : IValidatableObject
     /// <summary>Whether a standalone process schedules reconciliation itself (never under the Functions host, whose timer does).</summary>
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Deliveries attempted per run.</summary>
+    /// <summary>Overdue journal rows queued again per run.</summary>
     [Range(1, 10_000)]
-    public int BatchSize { get; set; } = 100;
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// How long past its next attempt time a journal row may stay before the sweep takes its message for lost and
+    /// queues it again. Longer than a busy queue takes to reach a message; a duplicate is harmless, only wasted work.
+    /// </summary>
+    [Range(0, 86_400)]
+    public int RequeueGraceSeconds { get; set; } = 300;
 
     /// <summary>Time a run may take; what is left waits for the next run.</summary>
     [Range(1, 3_600)]

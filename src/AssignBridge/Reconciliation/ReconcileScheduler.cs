@@ -1,22 +1,22 @@
-using AssignBridge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;
 
 /// <summary>
-/// Runs reconciliation on <see cref="ReconcileOptions.Schedule"/> when the app runs on its own. Under the
-/// Functions host the timer function does this, so the scheduler stays idle there.
+/// Runs reconciliation on <see cref="ReconcileOptions.Schedule"/> when the app runs on its own; it stands in for the
+/// Functions host's timer trigger, and is registered only in a standalone process. Each standalone instance runs its
+/// own sweep (no lock between them): a duplicate queue message is harmless.
 /// </summary>
 /// <remarks>
 /// Hosted services are built before Kestrel listens. Taking <see cref="ReconcileService"/> in the constructor built
-/// nearly the whole app (tables, Azure credential, Kibana client and its handlers) before the first <c>GET /</c>
-/// could be answered, even under the Functions host where the scheduler stays idle; so it is resolved only when needed.
+/// nearly the whole app (tables, Azure credential, Kibana client and its handlers) before the first request could be
+/// answered; so it is resolved only when needed.
 /// </remarks>
-internal sealed class ReconcileScheduler(IServiceProvider services, IOptions<ReconcileOptions> options, IConfiguration configuration, TimeProvider time, ILogger<ReconcileScheduler> logger) : BackgroundService
+internal sealed class ReconcileScheduler(IServiceProvider services, IOptions<ReconcileOptions> options, TimeProvider time, ILogger<ReconcileScheduler> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled || !string.IsNullOrEmpty(configuration[HostingExtensions.CustomHandlerPortVariable]))
+        if (!options.Value.Enabled)
         {
             return;
         }

@@ -14,13 +14,9 @@ namespace AssignBridge.Reconciliation;
 internal sealed record ReconcileReport(
     [property: JsonPropertyName("ran")] bool Ran,
     [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("due")] int Due,
-    [property: JsonPropertyName("attempted")] int Attempted,
-    [property: JsonPropertyName("applied")] int Applied,
-    [property: JsonPropertyName("retrying")] int Retrying,
-    [property: JsonPropertyName("rejected")] int Rejected,
-    [property: JsonPropertyName("dead")] int Dead,
-    [property: JsonPropertyName("takenByOthers")] int TakenByOthers,
+    [property: JsonPropertyName("overdue")] int Overdue,
+    [property: JsonPropertyName("queued")] int Queued,
+    [property: JsonPropertyName("notQueued")] int NotQueued,
     [property: JsonPropertyName("durationMs")] long DurationMs,
     [property: JsonPropertyName("drift")] DriftReport? Drift = null);
 
@@ -32,13 +28,15 @@ internal sealed record DriftReport(
     [property: JsonPropertyName("error")] string? Error);
 
 /// <summary>
-/// One reconciliation run: the deliveries whose next attempt is due, bounded in number and time. A lease row in
-/// the journal table (taken and released with ETags) makes sure only one instance runs at a time; a lease left by
-/// a crashed instance expires.
+/// One reconciliation run. The sweep: journal rows overdue by more than <see cref="ReconcileOptions.RequeueGraceSeconds"/>
+/// have lost their queue message (the instance stopped between journal write and enqueue, a queue write failed, a
+/// message went to the poison queue while storage was down), so each gets a new one; a duplicate is harmless because
+/// every attempt claims its row first. Then, when configured, the drift check, and the audit retention purge.
+/// Under the Functions host the timer trigger runs it, and the host's singleton lock keeps it to one instance.
 /// </summary>
 internal sealed class ReconcileService(
     DeliveryJournal journal,
-    DeliveryProcessor processor,
+    DeliveryQueue queue,
     ManagedAssignees managed,
     KibanaClient kibana,
     Audit.AuditLog audit,
@@ -47,97 +45,54 @@ internal sealed class ReconcileService(
     TimeProvider time,
     ILogger<ReconcileService> logger)
 {
-    private const string LeasePartition = "$lease";
-    private const string LeaseRow = "reconcile";
-    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():n}";
+    private readonly string _runner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():n}";
 
     public async Task<ReconcileReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var started = Stopwatch.GetTimestamp();
-        var limit = TimeSpan.FromSeconds(options.Value.MaxSeconds);
-        ETag? lease;
-        try
-        {
-            lease = await TryTakeLeaseAsync(limit + TimeSpan.FromSeconds(30), cancellationToken);
-        }
-        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
-        {
-            Log.RunFailed(logger, $"the journal could not be used ({reason})");
-            return new ReconcileReport(false, $"the journal could not be used ({reason}); the next run tries again", 0, 0, 0, 0, 0, 0, 0, 0);
-        }
-
-        if (lease is null)
-        {
-            Log.LeaseHeld(logger);
-            return new ReconcileReport(false, "another instance holds the reconcile lease", 0, 0, 0, 0, 0, 0, 0, 0);
-        }
-
         using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(limit);
-        int due = 0, attempted = 0, taken = 0;
-        var counts = new Dictionary<DeliveryStatus, int>();
-        DriftReport? drift = null;
+        budget.CancelAfter(TimeSpan.FromSeconds(options.Value.MaxSeconds));
+        IReadOnlyList<JournalEntry> overdue;
         try
         {
-            IReadOnlyList<JournalEntry> entries;
-            try
-            {
-                entries = await journal.DueAsync(options.Value.BatchSize, cancellationToken);
-            }
-            catch (JournalUnavailableException exception)
-            {
-                Log.RunFailed(logger, exception.Message);
-                entries = []; // nothing is lost: the rows stay due for the next run
-            }
-
-            due = entries.Count;
-            foreach (var entry in entries)
-            {
-                if (budget.IsCancellationRequested)
-                {
-                    break;
-                }
-
-                JournalEntry? claimed;
-                try
-                {
-                    claimed = await journal.TryClaimAsync(entry, cancellationToken);
-                }
-                catch (JournalUnavailableException exception)
-                {
-                    // One row that cannot be claimed now is left for the next run; the others go on.
-                    Log.ClaimFailed(logger, entry.Source, entry.DeliveryId, exception.Message);
-                    continue;
-                }
-
-                if (claimed is null)
-                {
-                    taken++;
-                    continue;
-                }
-
-                attempted++;
-                var result = await processor.AttemptAsync(claimed, budget.Token); // never throws: every end is a journal state
-                counts[result.Status] = counts.GetValueOrDefault(result.Status) + 1;
-            }
-
-            if (options.Value.DriftCheck && !budget.IsCancellationRequested)
-            {
-                drift = await CheckDriftAsync(budget.Token);
-            }
-
-            await audit.PurgeExpiredAsync(budget.Token); // audit retention, a bounded batch per run; never throws
+            overdue = await journal.DueAsync(options.Value.BatchSize, TimeSpan.FromSeconds(options.Value.RequeueGraceSeconds), budget.Token);
         }
-        finally
+        catch (Exception exception) when (exception is JournalUnavailableException || StorageGuard.Reason(exception, cancellationToken) is not null)
         {
-            await ReleaseLeaseAsync(lease.Value);
+            var reason = exception is JournalUnavailableException ? exception.Message : $"the journal could not be used ({StorageGuard.Reason(exception, cancellationToken)})";
+            Log.RunFailed(logger, reason);
+            return new ReconcileReport(false, $"{reason}; the next run tries again", 0, 0, 0, 0);
         }
 
-        var report = new ReconcileReport(true, null, due, attempted,
-            counts.GetValueOrDefault(DeliveryStatus.Applied), counts.GetValueOrDefault(DeliveryStatus.Retrying),
-            counts.GetValueOrDefault(DeliveryStatus.Rejected), counts.GetValueOrDefault(DeliveryStatus.Dead), taken,
-            (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
-        Log.Ran(logger, report.Due, report.Attempted, report.Applied, report.Retrying, report.Rejected, report.Dead, report.DurationMs);
+        int queued = 0, notQueued = 0;
+        foreach (var entry in overdue)
+        {
+            if (budget.IsCancellationRequested)
+            {
+                notQueued += overdue.Count - queued - notQueued;
+                break;
+            }
+
+            if (await queue.EnqueueAsync(new DeliveryMessage(entry.Source, entry.DeliveryId), TimeSpan.Zero, budget.Token))
+            {
+                queued++;
+            }
+            else
+            {
+                notQueued++; // still overdue: the next run tries again
+            }
+        }
+
+        DriftReport? drift = null;
+        if (options.Value.DriftCheck && !budget.IsCancellationRequested)
+        {
+            drift = await CheckDriftAsync(budget.Token);
+        }
+
+        await audit.PurgeExpiredAsync(budget.Token); // audit retention, a bounded batch per run; never throws
+
+        var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
+        Log.Ran(logger, report.Overdue, report.Queued, report.NotQueued, report.DurationMs);
         Telemetry.AssignBridgeTelemetry.Reconciled(report);
         return report;
     }
@@ -167,7 +122,7 @@ internal sealed class ReconcileService(
 
                         // A repair is a change the bridge made like any other: it goes into the audit trail, under the reconcile run.
                         var repair = new AssignmentIntent(
-                            "reconcile", $"drift-{_owner}-{time.GetUtcNow():yyyyMMddHHmmss}", "drift repair",
+                            "reconcile", $"drift-{_runner}-{time.GetUtcNow():yyyyMMddHHmmss}", "drift repair",
                             [.. chunk.Select(id => new AlertRef(space.Key, id))], [PersonRef.ForUid(uid.Key)], [], "reconcile");
                         await audit.RecordAppliedAsync(space.Key, chunk, [uid.Key], [], repair, response, cancellationToken);
                     }
@@ -182,49 +137,5 @@ internal sealed class ReconcileService(
 
         Log.Drift(logger, rows.Count, found, repaired);
         return new DriftReport(rows.Count, found, repaired, null);
-    }
-
-    private async Task<ETag?> TryTakeLeaseAsync(TimeSpan duration, CancellationToken cancellationToken)
-    {
-        var table = journal.Table;
-        await table.CreateIfNotExistsAsync(cancellationToken);
-        var now = time.GetUtcNow();
-        var lease = new TableEntity(LeasePartition, LeaseRow) { ["Owner"] = _owner, ["Until"] = now + duration };
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(LeasePartition, LeaseRow, cancellationToken: cancellationToken);
-        try
-        {
-            if (!existing.HasValue)
-            {
-                return (await table.AddEntityAsync(lease, cancellationToken)).Headers.ETag;
-            }
-
-            if (existing.Value!.GetDateTimeOffset("Until") > now)
-            {
-                return null;
-            }
-
-            return (await table.UpdateEntityAsync(lease, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken)).Headers.ETag;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 409 or 412)
-        {
-            return null; // another instance got there first
-        }
-    }
-
-    private async Task ReleaseLeaseAsync(ETag etag)
-    {
-        try
-        {
-            await journal.Table.UpdateEntityAsync(new TableEntity(LeasePartition, LeaseRow) { ["Owner"] = _owner, ["Until"] = time.GetUtcNow() }, etag, TableUpdateMode.Replace);
-        }
-        catch (RequestFailedException exception) when (exception.Status == 412)
-        {
-            // Our lease expired and someone else took it: theirs now.
-        }
-        catch (Exception exception) when (StorageGuard.Reason(exception) is { } reason)
-        {
-            // The lease expires on its own; the run's report must not be lost for it.
-            Log.RunFailed(logger, $"the reconcile lease could not be released ({reason}); it expires on its own");
-        }
     }
 }

@@ -11,7 +11,7 @@ internal static partial class Log
     [LoggerMessage(1403, LogLevel.Information, "Slack ssl_check answered.")]
     public static partial void SslCheck(ILogger logger);
 
-    [LoggerMessage(1404, LogLevel.Information, "Slack command {DeliveryId} acknowledged as pending; following up.")]
+    [LoggerMessage(1404, LogLevel.Information, "Slack command {DeliveryId} acknowledged as pending; the outcome follows from the delivery queue.")]
     public static partial void FollowUpStarted(ILogger logger, string deliveryId);
 
     [LoggerMessage(1405, LogLevel.Information, "Slack command {DeliveryId}: outcome posted to response_url ({Status}).")]
@@ -20,12 +20,8 @@ internal static partial class Log
     [LoggerMessage(1406, LogLevel.Warning, "Slack command {DeliveryId}: posting to response_url failed: {Reason}.")]
     public static partial void FollowUpPostFailed(ILogger logger, string deliveryId, string reason);
 
-    [LoggerMessage(1407, LogLevel.Warning, "Slack command {DeliveryId}: follow-up stopped: {Reason}.")]
-    public static partial void FollowUpStopped(ILogger logger, string deliveryId, string reason);
 
     [LoggerMessage(1408, LogLevel.Warning, "Slack command {DeliveryId}: response_url is not an allowed Slack address; no follow-up will be posted.")]
     public static partial void ResponseUrlRefused(ILogger logger, string deliveryId);
 
-    [LoggerMessage(1409, LogLevel.Error, "Slack command {DeliveryId}: follow-up failed.")]
-    public static partial void FollowUpFailed(ILogger logger, string deliveryId, Exception exception);
 }

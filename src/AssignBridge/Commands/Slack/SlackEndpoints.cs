@@ -30,7 +30,7 @@ internal static class SlackEndpoints
     /// <summary>
     /// Verify the signature over the raw form body, parse the command, check who may use it, then journal and
     /// apply it within <see cref="SlackOptions.AckSeconds"/> (Slack gives up after 3 s). When Kibana is slower the
-    /// answer is an ephemeral "working on it" and <see cref="SlackFollowUp"/> posts the outcome to response_url.
+    /// answer is an ephemeral "working on it"; the delivery goes on the queue with a note, and <see cref="SlackFollowUp"/> posts the outcome to response_url from there.
     /// </summary>
     internal static async Task<Results<JsonHttpResult<SlackReply>, Ok, ProblemHttpResult>> PostAsync(
         HttpContext context,
@@ -110,11 +110,16 @@ internal static class SlackEndpoints
 
         var deliveryId = DeliveryId(team, channel, user, Field(form, "trigger_id"), body);
         var commandContext = new CommandContext(Source, deliveryId, caller, $"slack:{team}/{user}", CommandRunner.Summary($"{command} {text}"));
-        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), cancellationToken);
+        var note = followUp.Note(Field(form, "response_url"), parsed, commandContext);
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), note, cancellationToken);
         if (result is CommandPending pending)
         {
-            var following = followUp.Start(pending, Field(form, "response_url"));
-            return Reply(following ? pending.Text + " I will post the result here." : pending.Text + " Check the alerts in Kibana in a few minutes.");
+            if (note is not null)
+            {
+                Log.FollowUpStarted(logger, deliveryId);
+            }
+
+            return Reply(note is not null ? pending.Text + " I will post the result here." : pending.Text + " Check the alerts in Kibana in a few minutes.");
         }
 
         return TypedResults.Json(new SlackReply(slack.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, result.Text), CommandsJsonContext.Default.SlackReply);

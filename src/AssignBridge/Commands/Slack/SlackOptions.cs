@@ -36,10 +36,6 @@ internal sealed class SlackOptions : ICommandAllowlist
     [Range(0.1, 29)]
     public double FollowUpMinutes { get; set; } = 25;
 
-    /// <summary>The bound of one attempt made by the follow-up.</summary>
-    [Range(1, 300)]
-    public int FollowUpAttemptSeconds { get; set; } = 30;
-
     /// <summary>Post the final outcome in the channel for everyone (<c>in_channel</c>) rather than only to the caller.</summary>
     public bool AnnounceInChannel { get; set; }
 

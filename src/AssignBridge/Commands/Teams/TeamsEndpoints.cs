@@ -15,7 +15,7 @@ internal static class TeamsEndpoints
     /// <summary>
     /// Verify the HMAC over the raw body, parse the activity and its command, check who may use it, then journal and
     /// apply it within <see cref="TeamsOptions.DeadlineSeconds"/>. Teams takes one synchronous answer only, so a command
-    /// Kibana did not finish in time is answered "accepted, will apply" with its journal id; reconciliation applies it.
+    /// Kibana did not finish in time is answered "accepted, will apply" with its journal id; the delivery queue applies it.
     /// </summary>
     internal static async Task<Results<JsonHttpResult<TeamsReply>, ProblemHttpResult>> PostAsync(
         HttpContext context,
@@ -88,7 +88,7 @@ internal static class TeamsEndpoints
         // Teams sends the same activity id again for the same message, so the journal recognises a resend.
         var deliveryId = activity.Id.Trim();
         var commandContext = new CommandContext(Source, deliveryId, caller, $"teams:{userId}", CommandRunner.Summary(text));
-        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), cancellationToken);
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), followUp: null, cancellationToken);
         if (result is CommandPending)
         {
             Log.Pending(logger, deliveryId);

@@ -67,7 +67,7 @@ internal static class ServiceNowEndpoints
                 return WebhookResults.Ignored(ignored.Reason, ignored.DeliveryId);
             case ServiceNowAssignment { Intent: var intent }:
                 Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count);
-                return WebhookResults.FromIntake(context, await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken));
+                return WebhookResults.FromIntake(context, await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken: cancellationToken));
             default:
                 throw new InvalidOperationException("Unknown ServiceNow reading.");
         }

@@ -1,0 +1,94 @@
+using AssignBridge.Hosting;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Journal;
+
+/// <summary>
+/// The delivery queue and its poison queue (Azure Storage queues, Base64 messages as the host's trigger reads them).
+/// A delivery not applied inline is put here with its back-off as the message's visibility delay; one whose attempts
+/// are spent goes to the poison queue. A failed queue write is logged and not thrown: the journal row stays due and
+/// the reconcile sweep sends its message again.
+/// </summary>
+internal sealed class DeliveryQueue
+{
+    /// <summary>The longest visibility delay Azure Storage takes (7 days), less a margin.</summary>
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(6);
+
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeliveryQueue> _logger;
+    private volatile bool _exists;
+
+    public DeliveryQueue(QueueServiceClient queues, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueue> logger)
+    {
+        Queue = queues.GetQueueClient(options.Value.Name);
+        Poison = queues.GetQueueClient(options.Value.PoisonName);
+        _time = time;
+        _logger = logger;
+    }
+
+    public QueueClient Queue { get; }
+
+    public QueueClient Poison { get; }
+
+    /// <summary>Sends <paramref name="message"/>, visible after <paramref name="delay"/>; false (logged) when the queue could not be written.</summary>
+    public async Task<bool> EnqueueAsync(DeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+        try
+        {
+            await EnsureAsync(cancellationToken);
+            await Queue.SendMessageAsync(message.ToJson(), visibleIn, cancellationToken: cancellationToken);
+            Log.Enqueued(_logger, message.Source, message.DeliveryId, (long)visibleIn.TotalSeconds, message.FollowUp is not null);
+            return true;
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
+        {
+            Forget();
+            Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, reason);
+            return false;
+        }
+    }
+
+    /// <summary>Puts <paramref name="message"/> in the poison queue; false (logged) when it could not be written.</summary>
+    public async Task<bool> PoisonAsync(DeliveryMessage message, string reason, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await EnsureAsync(cancellationToken);
+            await Poison.SendMessageAsync(message.ToJson(), cancellationToken: cancellationToken);
+            Log.Poisoned(_logger, message.Source, message.DeliveryId, reason);
+            return true;
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } failure)
+        {
+            Forget();
+            Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, $"poison queue: {failure}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time; a dead
+    /// one goes to the poison queue. Nothing for applied or rejected deliveries.
+    /// </summary>
+    public Task AfterAttemptAsync(DeliveryMessage message, AttemptResult attempt) => attempt.Status switch
+    {
+        DeliveryStatus.Retrying => EnqueueAsync(message with { Early = false }, (attempt.NextAttemptAt ?? _time.GetUtcNow()) - _time.GetUtcNow(), CancellationToken.None),
+        DeliveryStatus.Dead => PoisonAsync(message, attempt.Error ?? "the attempts are spent", CancellationToken.None),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>Both queues, created on first use (nothing slow before the worker is ready) and again after a failed write (a queue deleted, an account recreated).</summary>
+    private async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (!_exists)
+        {
+            await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            _exists = true;
+        }
+    }
+
+    private void Forget() => _exists = false;
+}

@@ -1,0 +1,145 @@
+using AssignBridge.Hosting;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Journal;
+
+/// <summary>
+/// Stands in for the Functions host's queue listener when the app runs on its own (local runs, tests, a container): it
+/// feeds <see cref="DeliveryQueueHandler"/> with the host's semantics. A message is hidden while it is handled, deleted
+/// when handling returns, left to reappear after <see cref="QueueOptions.VisibilityTimeoutSeconds"/> when it throws,
+/// and moved to the poison queue once it has been dequeued more than <see cref="QueueOptions.MaxDequeueCount"/> times.
+/// Hand-written because the host's listener is not a library the app can run without the host.
+/// </summary>
+internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHandler handler, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueuePoller> logger)
+{
+    /// <summary>
+    /// Handles the messages visible now, a batch at a time, until none is left; returns how many were handled. A
+    /// message that becomes visible meanwhile (a retry due at once) is taken in the same call.
+    /// </summary>
+    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        while (await PollOnceAsync(cancellationToken) is > 0 and var count)
+        {
+            handled += count;
+        }
+
+        return handled;
+    }
+
+    /// <summary>One batch: the number of messages taken (0 when the queue is empty or cannot be read).</summary>
+    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+
+        // Hidden for the longest an attempt may take plus a margin, as the host renews a message while its function runs.
+        var hidden = TimeSpan.FromSeconds(settings.AttemptSeconds + 30);
+        QueueMessage[] messages;
+        try
+        {
+            messages = (await queue.Queue.ReceiveMessagesAsync(settings.BatchSize, hidden, cancellationToken)).Value;
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
+        {
+            Log.PollFailed(logger, reason);
+            return 0;
+        }
+
+        await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
+        return messages.Length;
+    }
+
+    private async Task HandleAsync(QueueMessage received, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var text = received.Body.ToString();
+        var message = DeliveryMessage.Parse(text);
+        try
+        {
+            if (message is null)
+            {
+                Log.UnreadableMessage(logger, text.Length);
+                await queue.Poison.SendMessageAsync(text, cancellationToken);
+            }
+            else if (received.DequeueCount > settings.MaxDequeueCount)
+            {
+                Log.GaveUpOnMessage(logger, message.Source, message.DeliveryId, received.DequeueCount - 1);
+                await queue.Poison.SendMessageAsync(text, cancellationToken);
+            }
+            else
+            {
+                await handler.HandleAsync(message, received.DequeueCount, cancellationToken);
+            }
+
+            await queue.Queue.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: the message reappears after its visibility timeout and is handled then.
+        }
+        catch (Exception exception)
+        {
+            // As the host does with a function that throws: the message is tried again after the visibility timeout.
+            Log.HandlingFailed(logger, message?.Source ?? "?", message?.DeliveryId ?? "?", received.DequeueCount, $"{exception.GetType().Name}: {exception.Message}");
+            try
+            {
+                await queue.Queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(settings.VisibilityTimeoutSeconds), cancellationToken: CancellationToken.None);
+            }
+            catch (Exception update) when (StorageGuard.Reason(update, CancellationToken.None) is not null)
+            {
+                // It reappears when its hidden time ends instead.
+            }
+        }
+    }
+
+    /// <summary>Polls until the app stops: at once while there is work, backing off to the polling interval when the queue is empty.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var idle = TimeSpan.FromMilliseconds(100);
+        var longest = TimeSpan.FromMilliseconds(options.Value.PollingIntervalMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int taken;
+            try
+            {
+                taken = await PollOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (taken > 0)
+            {
+                idle = TimeSpan.FromMilliseconds(100);
+                continue;
+            }
+
+            try
+            {
+                await Task.Delay(idle, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            idle = idle * 2 < longest ? idle * 2 : longest;
+        }
+    }
+}
+
+/// <summary>Runs <see cref="DeliveryQueuePoller"/> in a standalone process once it listens, unless <see cref="QueueOptions.Poll"/> is off.</summary>
+internal sealed class DeliveryQueuePollerService(IServiceProvider services, IOptions<QueueOptions> options, IHostApplicationLifetime lifetime) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Poll || !await lifetime.WaitUntilListeningAsync(stoppingToken))
+        {
+            return;
+        }
+
+        await services.GetRequiredService<DeliveryQueuePoller>().RunAsync(stoppingToken);
+    }
+}
