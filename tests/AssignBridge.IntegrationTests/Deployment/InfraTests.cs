@@ -5,7 +5,8 @@ namespace AssignBridge.IntegrationTests.Deployment;
 
 /// <summary>
 /// infra/ builds and lints clean with the real Bicep CLI (scripts/bicep.sh restores it from NuGet), so CI fails on any
-/// Bicep warning; the deployment grants and locks down what README "Deploy to Azure" says it does.
+/// Bicep warning; the deployment grants and locks down what README "Deploy to Azure" says it does; and azd deploys the
+/// isolated-worker project to it.
 /// </summary>
 public sealed partial class InfraTests
 {
@@ -127,6 +128,20 @@ public sealed partial class InfraTests
         Assert.Contains("'Microsoft.Storage/storageAccounts/queueServices/queues@", storage, StringComparison.Ordinal);
         Assert.Contains("var deliveryQueueName = 'deliveries'", main, StringComparison.Ordinal);
         Assert.Matches(@"queueNames: \[\s*deliveryQueueName\s+'\$\{deliveryQueueName\}-poison'\s*\]", main);
+    }
+
+    [Fact]
+    public void AzureYaml_DeploysTheDotnetProjectToTheFunctionApp()
+    {
+        var lines = File.ReadAllLines(Path.Combine(RepositoryPaths.Root, "azure.yaml"));
+
+        // azd publishes the project itself; no custom build hook and no prebuilt folder.
+        var service = lines.SkipWhile(line => line != "  api:").Skip(1).TakeWhile(line => line.StartsWith("    ", StringComparison.Ordinal)).ToArray();
+        string[] expected = ["    project: ./src/AssignBridge", "    language: dotnet", "    host: function"];
+        Assert.Equal(expected, service);
+        Assert.Contains("  provider: bicep", lines);
+        Assert.Contains("  path: infra", lines);
+        Assert.DoesNotContain(lines, line => line.TrimStart().StartsWith("hooks:", StringComparison.Ordinal));
     }
 
     [GeneratedRegex(@": (Warning|Error) [A-Za-z0-9-]+:")]
