@@ -1,7 +1,7 @@
-// AssignBridge on Azure: a Flex Consumption function app running the self-contained executable as a custom handler,
-// a storage account without shared keys (mapping and journal tables, deployment container), a Key Vault with RBAC
-// (Kibana API key, bearer token, webhook secrets), Application Insights on Log Analytics, and the app identity's
-// role assignments. `azd up` deploys it with infra/main.parameters.json; see README "Deploy to Azure".
+// AssignBridge on Azure: a Flex Consumption function app on the .NET isolated worker (dotnet-isolated 10.0), a
+// storage account without shared keys (mapping and journal tables, delivery queues, deployment container), a Key Vault
+// with RBAC (Kibana API key, bearer token, webhook secrets), Application Insights on Log Analytics, and the app
+// identity's role assignments. `azd up` deploys it with infra/main.parameters.json; see README "Deploy to Azure".
 targetScope = 'subscription'
 
 @description('azd environment name; names and tags derive from it.')
@@ -101,6 +101,9 @@ var keyVaultName = createKeyVault ? 'kv-ab-${token}' : existingKeyVaultName
 var storageAccountName = createStorage ? 'stab${token}' : existingStorageAccountName
 var deploymentContainerName = 'app-package-${take(token, 20)}'
 var assignmentsTokenSecretName = 'assignments-token-0'
+// The app sends to this queue and its queue trigger reads it; the host moves a message it gives up on to the poison
+// queue.
+var deliveryQueueName = 'deliveries'
 
 // Key Vault secret names allow letters, digits and hyphens: Jira__Secrets__0 is stored as jira-secrets-0.
 var webhookReferences = toObject(items(webhookSecrets), s => s.key, s => toLower(replace(replace(s.key, '__', '-'), '_', '-')))
@@ -143,6 +146,10 @@ module storage 'modules/storage.bicep' = {
       journalTableName
       managedTableName
       auditTableName
+    ]
+    queueNames: [
+      deliveryQueueName
+      '${deliveryQueueName}-poison'
     ]
     deploymentContainerName: deploymentContainerName
   }
@@ -216,6 +223,7 @@ module appSettings 'modules/appsettings.bicep' = {
     functionAppName: functionApp.outputs.name
     storageAccountName: storageAccountName
     tableServiceUri: storage.outputs.tableEndpoint
+    queueServiceUri: storage.outputs.queueEndpoint
     keyVaultUri: keyVaultSecrets.outputs.vaultUri
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     kibanaUrl: kibanaUrl

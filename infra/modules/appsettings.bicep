@@ -1,7 +1,9 @@
 // The function app's settings, named as the app reads them (README "Configuration": Section__Key). Secrets are Key
 // Vault references (@Microsoft.KeyVault(SecretUri=…)); the app stops at start-up naming any that did not resolve.
-// On Flex Consumption the runtime is functionAppConfig.runtime, so FUNCTIONS_WORKER_RUNTIME and
-// FUNCTIONS_EXTENSION_VERSION are not set here (functions-custom-handlers.md §5).
+// On Flex Consumption the runtime (dotnet-isolated 10.0) is functionAppConfig.runtime and the package runs from the
+// deployment container, so FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not
+// set here. The host's triggers (timer locks, the delivery queue) use AzureWebJobsStorage, the app's own tables and
+// queue sends use Storage__*; both are the same account, reached with the app's managed identity.
 
 @description('Function app name.')
 param functionAppName string
@@ -11,6 +13,9 @@ param storageAccountName string
 
 @description('Table endpoint the app reaches with its managed identity.')
 param tableServiceUri string
+
+@description('Queue endpoint the app sends deliveries to with its managed identity.')
+param queueServiceUri string
 
 @description('Vault URI, e.g. https://name.vault.azure.net/.')
 param keyVaultUri string
@@ -68,6 +73,7 @@ var plain = {
   KeyVault__Uri: keyVaultUri
   KeyVault__KibanaApiKeySecretName: kibanaApiKeySecretName
   Storage__TableServiceUri: tableServiceUri
+  Storage__QueueServiceUri: queueServiceUri
   People__TableName: peopleTableName
   People__UnmappedPolicy: unmappedPolicy
   Journal__TableName: journalTableName

@@ -1,4 +1,5 @@
-// Flex Consumption plan and the function app that runs app/AssignBridge as a custom handler (runtime 'custom').
+// Flex Consumption plan and the function app that runs src/AssignBridge on the .NET isolated worker (runtime
+// dotnet-isolated 10.0, from functionAppConfig: Flex takes no FUNCTIONS_WORKER_RUNTIME or WEBSITE_RUN_FROM_PACKAGE).
 // App settings are a separate resource (appsettings.bicep) so that they land after the identity's role assignments:
 // Key Vault references resolve only once Key Vault Secrets User is in place.
 
@@ -77,8 +78,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

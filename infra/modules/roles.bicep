@@ -1,8 +1,12 @@
-// Exactly what the function app's identity needs, each at the narrowest scope that works (role GUIDs from
-// functions-custom-handlers.md §7):
+// Exactly what the function app's identity needs, each at the narrowest scope that works (the GUIDs are Azure's
+// built-in role definition ids):
 // - Key Vault Secrets User on the vault: Key Vault references in app settings and the Kibana API key read by the app.
-// - Storage Table Data Contributor on the account: the mapping and journal tables (and the host's diagnostic events).
-// - Storage Blob Data Owner on the account: the host's AzureWebJobsStorage (timer leases) and the deployment container.
+// - Storage Table Data Contributor on the account: the mapping, journal, managed and audit tables (and the host's
+//   diagnostic events).
+// - Storage Blob Data Owner on the account: the host's AzureWebJobsStorage (timer singleton locks and schedule monitor)
+//   and the deployment container the platform pulls the package from.
+// - Storage Queue Data Contributor on the account: the app sends to the deliveries queue; the host's queue trigger
+//   reads and deletes its messages and moves failures to deliveries-poison (creating it if need be).
 // - Monitoring Metrics Publisher on Application Insights: telemetry with local auth off.
 // Optionally Key Vault Secrets Officer for an operator who puts the Kibana API key in the vault.
 
@@ -34,6 +38,7 @@ var roles = {
   keyVaultSecretsOfficer: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
 }
 
@@ -74,6 +79,16 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, appPrincipalId, roles.storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageQueueDataContributor)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
