@@ -21,6 +21,9 @@ internal enum QueueHandling
     Missing,
 }
 
+/// <summary>What handling one message came to, and the journal status an attempt left (null when none was made).</summary>
+internal sealed record QueueResult(QueueHandling Handling, DeliveryStatus? Status = null);
+
 /// <summary>
 /// Applies one delivery message, the same under the Functions host's queue trigger and the standalone poller: read the
 /// journal row, claim it (so a duplicate message or a racing instance never makes a second Kibana effect), attempt it
@@ -40,24 +43,24 @@ internal sealed class DeliveryQueueHandler(
     /// <summary>How soon a message that owes a follow-up looks again at a row another attempt holds.</summary>
     private static readonly TimeSpan Pause = TimeSpan.FromSeconds(5);
 
-    public async Task<QueueHandling> HandleAsync(DeliveryMessage message, long dequeueCount, CancellationToken cancellationToken)
+    public async Task<QueueResult> HandleAsync(DeliveryMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
-        var handling = await HandleCoreAsync(message, cancellationToken);
-        Log.Handled(logger, message.Source, message.DeliveryId, dequeueCount, handling.ToString());
-        return handling;
+        var result = await HandleCoreAsync(message, cancellationToken);
+        Log.Handled(logger, message.Source, message.DeliveryId, dequeueCount, result.Status is { } status ? $"attempted, {JournalEntry.StatusName(status)}" : result.Handling.ToString());
+        return result;
     }
 
-    private async Task<QueueHandling> HandleCoreAsync(DeliveryMessage message, CancellationToken cancellationToken)
+    private async Task<QueueResult> HandleCoreAsync(DeliveryMessage message, CancellationToken cancellationToken)
     {
         if (await journal.GetAsync(message.Source, message.DeliveryId, cancellationToken) is not { } entry)
         {
-            return QueueHandling.Missing;
+            return new QueueResult(QueueHandling.Missing);
         }
 
         if (entry.Status is DeliveryStatus.Applied or DeliveryStatus.Rejected or DeliveryStatus.Dead)
         {
             await ReportAsync(message.FollowUp, entry, null, cancellationToken);
-            return QueueHandling.AlreadyEnded;
+            return new QueueResult(QueueHandling.AlreadyEnded);
         }
 
         var now = time.GetUtcNow();
@@ -68,7 +71,7 @@ internal sealed class DeliveryQueueHandler(
         {
             // Early (a duplicate, or sent before a back-off grew) or held by a running attempt: look again then.
             await queue.EnqueueAsync(message, later - now, cancellationToken);
-            return QueueHandling.Deferred;
+            return new QueueResult(QueueHandling.Deferred);
         }
 
         if (await journal.TryClaimAsync(entry, cancellationToken) is not { } claimed)
@@ -78,7 +81,7 @@ internal sealed class DeliveryQueueHandler(
                 await queue.EnqueueAsync(message, Pause, cancellationToken); // the other attempt does not know who waits
             }
 
-            return QueueHandling.TakenByOther;
+            return new QueueResult(QueueHandling.TakenByOther);
         }
 
         AttemptResult attempt;
@@ -106,7 +109,7 @@ internal sealed class DeliveryQueueHandler(
             await ReportAsync(message.FollowUp, claimed with { Status = attempt.Status, LastError = attempt.Error }, attempt, cancellationToken);
         }
 
-        return QueueHandling.Attempted;
+        return new QueueResult(QueueHandling.Attempted, attempt.Status);
     }
 
     private async Task ReportAsync(FollowUpNote? note, JournalEntry entry, AttemptResult? attempt, CancellationToken cancellationToken)

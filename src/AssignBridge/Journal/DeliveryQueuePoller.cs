@@ -14,22 +14,23 @@ namespace AssignBridge.Journal;
 internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHandler handler, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueuePoller> logger)
 {
     /// <summary>
-    /// Handles the messages visible now, a batch at a time, until none is left; returns how many were handled. A
-    /// message that becomes visible meanwhile (a retry due at once) is taken in the same call.
+    /// Handles the messages visible now, a batch at a time, until none is left; returns what each came to (null for a
+    /// message that failed or went to the poison queue). A message that becomes visible meanwhile (a retry due at
+    /// once) is taken in the same call.
     /// </summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueueResult?>> DrainAsync(CancellationToken cancellationToken)
     {
-        var handled = 0;
-        while (await PollOnceAsync(cancellationToken) is > 0 and var count)
+        var handled = new List<QueueResult?>();
+        while (await PollOnceAsync(cancellationToken) is { Count: > 0 } batch)
         {
-            handled += count;
+            handled.AddRange(batch);
         }
 
         return handled;
     }
 
-    /// <summary>One batch: the number of messages taken (0 when the queue is empty or cannot be read).</summary>
-    public async Task<int> PollOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One batch: what each message taken came to (empty when the queue is empty or cannot be read).</summary>
+    public async Task<IReadOnlyList<QueueResult?>> PollOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
 
@@ -43,18 +44,18 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
         {
             Log.PollFailed(logger, reason);
-            return 0;
+            return [];
         }
 
-        await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
-        return messages.Length;
+        return await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
     }
 
-    private async Task HandleAsync(QueueMessage received, CancellationToken cancellationToken)
+    private async Task<QueueResult?> HandleAsync(QueueMessage received, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var text = received.Body.ToString();
         var message = DeliveryMessage.Parse(text);
+        QueueResult? result = null;
         try
         {
             if (message is null)
@@ -69,10 +70,11 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
             }
             else
             {
-                await handler.HandleAsync(message, received.DequeueCount, cancellationToken);
+                result = await handler.HandleAsync(message, received.DequeueCount, cancellationToken);
             }
 
             await queue.Queue.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken);
+            return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -91,6 +93,8 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
                 // It reappears when its hidden time ends instead.
             }
         }
+
+        return null;
     }
 
     /// <summary>Polls until the app stops: at once while there is work, backing off to the polling interval when the queue is empty.</summary>
@@ -103,7 +107,7 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
             int taken;
             try
             {
-                taken = await PollOnceAsync(stoppingToken);
+                taken = (await PollOnceAsync(stoppingToken)).Count;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

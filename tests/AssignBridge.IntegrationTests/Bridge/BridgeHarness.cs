@@ -1,4 +1,8 @@
 using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AssignBridge.Journal;
+using AssignBridge.Reconciliation;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Kibana;
@@ -92,7 +96,10 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Journal:TableName"] = "journal" + table["people".Length..],
             ["Journal:ManagedTableName"] = "managed" + table["people".Length..],
             ["Audit:TableName"] = "audit" + table["people".Length..],
-            ["Reconcile:Enabled"] = "false", // tests run reconciliation through POST /Reconcile
+            ["Reconcile:Enabled"] = "false", // tests run the sweep and drain the queue themselves (ReconcileAsync, DrainQueueAsync)
+            ["Reconcile:RequeueGraceSeconds"] = "0",
+            ["Queue:Name"] = "deliveries" + table["people".Length..],
+            ["Queue:Poll"] = "false",
             ["Telemetry:StartupCheck"] = "false", // its probe would show among the requests tests count; StartupCheckTests turn it on
             ["Assignments:Tokens:0"] = Token,
         };
@@ -143,6 +150,33 @@ public sealed class BridgeHarness : IAsyncDisposable
         }));
     }
 
+    /// <summary>The delivery queue of this bridge (created by the bridge on first use).</summary>
+    public DeliveryQueue Queue => _app.Services.GetRequiredService<DeliveryQueue>();
+
+    /// <summary>
+    /// What the timer does, then what the queue trigger does: the sweep queues every overdue journal row again, then the
+    /// queue is drained. The answer is the sweep's report with the drained attempts counted in (due, attempted, applied,
+    /// retrying, rejected, dead).
+    /// </summary>
+    public async Task<JsonNode> ReconcileAsync()
+    {
+        var report = await _app.Services.GetRequiredService<ReconcileService>().RunAsync();
+        var drained = await DrainQueueAsync();
+        var node = JsonSerializer.SerializeToNode(report, AppJsonContext.Default.ReconcileReport)!;
+        node["due"] = report.Overdue;
+        node["attempted"] = drained.Count(r => r?.Handling == QueueHandling.Attempted);
+        foreach (var status in Enum.GetValues<DeliveryStatus>())
+        {
+            node[JournalEntry.StatusName(status)] = drained.Count(r => r?.Status == status);
+        }
+
+        return node;
+    }
+
+    /// <summary>Handles every queue message visible now, as the standalone poller (and the host's listener) would.</summary>
+    public Task<IReadOnlyList<QueueResult?>> DrainQueueAsync() =>
+        ActivatorUtilities.CreateInstance<DeliveryQueuePoller>(_app.Services).DrainAsync(CancellationToken.None);
+
     public async Task MapAsync(string ns, string externalId, string uid)
     {
         await People.UpsertEntityAsync(new PersonEntity { PartitionKey = ns, RowKey = RowKeys.Encode(externalId), ExternalId = externalId, KibanaUid = uid });
@@ -157,6 +191,8 @@ public sealed class BridgeHarness : IAsyncDisposable
         await JournalTable.DeleteAsync();
         await _managed.DeleteAsync();
         await AuditTable.DeleteAsync();
+        await Queue.Queue.DeleteIfExistsAsync();
+        await Queue.Poison.DeleteIfExistsAsync();
         await Kibana.DisposeAsync();
         await Vault.DisposeAsync();
     }

@@ -25,7 +25,7 @@ public sealed class DriftTests(AzuriteFixture azurite)
         // Someone unassigns Alice from a1 and Carol (not the bridge's) in Kibana itself.
         await UnassignInKibanaAsync(bridge, "a1", "u_alice_0", "u_carol_0");
 
-        var drift = (await ReconcileAsync(bridge))["ReturnValue"]!["drift"]!;
+        var drift = (await ReconcileAsync(bridge))["drift"]!;
 
         Assert.Equal(2, drift["checked"]!.GetValue<int>());
         Assert.Equal(1, drift["found"]!.GetValue<int>());
@@ -54,7 +54,7 @@ public sealed class DriftTests(AzuriteFixture azurite)
         {
         }
 
-        var drift = (await ReconcileAsync(bridge))["ReturnValue"]!["drift"]!;
+        var drift = (await ReconcileAsync(bridge))["drift"]!;
 
         Assert.Equal(0, drift["found"]!.GetValue<int>());
         Assert.Empty(bridge.Kibana.State.GetAssignees("default", "a1")!);
@@ -67,7 +67,7 @@ public sealed class DriftTests(AzuriteFixture azurite)
 
         var report = await ReconcileAsync(bridge);
 
-        Assert.Null(report["ReturnValue"]!["drift"]);
+        Assert.Null(report["drift"]);
     }
 
     private static async Task UnassignInKibanaAsync(BridgeHarness bridge, string alertId, params string[] uids)
@@ -79,11 +79,5 @@ public sealed class DriftTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private static async Task<JsonNode> ReconcileAsync(BridgeHarness bridge)
-    {
-        using var content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
-        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
+    private static Task<JsonNode> ReconcileAsync(BridgeHarness bridge) => bridge.ReconcileAsync();
 }

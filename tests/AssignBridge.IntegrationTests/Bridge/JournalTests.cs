@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using AssignBridge.IntegrationTests.Functions;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
 using Azure.Data.Tables;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace AssignBridge.IntegrationTests.Bridge;
 
-/// <summary>Nothing lost: every accepted delivery is journaled before any effect, redeliveries are recognised, and Reconcile finishes what Kibana refused for a while.</summary>
+/// <summary>Nothing lost: every accepted delivery is journaled before any effect, redeliveries are recognised, and the delivery queue (with the reconcile sweep behind it) finishes what Kibana refused for a while.</summary>
 [Collection("azurite")]
 public sealed class JournalTests(AzuriteFixture azurite)
 {
@@ -87,7 +88,7 @@ public sealed class JournalTests(AzuriteFixture azurite)
         time.Advance(PastTheFirstBackOff);
         var report = await ReconcileAsync(bridge);
 
-        Assert.Equal(1, report["ReturnValue"]!["applied"]!.GetValue<int>());
+        Assert.Equal(1, report["applied"]!.GetValue<int>());
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
         Assert.Equal(DeliveryStatus.Applied, (await JournalOf(bridge).GetAsync("api", "delivery-4"))!.Status);
         using var again = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-4");
@@ -107,7 +108,7 @@ public sealed class JournalTests(AzuriteFixture azurite)
         time.Advance(PastTheFirstBackOff);
         var report = await ReconcileAsync(bridge);
 
-        Assert.Equal(1, report["ReturnValue"]!["dead"]!.GetValue<int>());
+        Assert.Equal(1, report["dead"]!.GetValue<int>());
         var entry = await JournalOf(bridge).GetAsync("api", "delivery-5");
         Assert.Equal(DeliveryStatus.Dead, entry!.Status);
         Assert.Equal(2, entry.Attempts);
@@ -130,7 +131,7 @@ public sealed class JournalTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal(DeliveryStatus.Rejected, (await JournalOf(bridge).GetAsync("api", "delivery-6"))!.Status);
-        Assert.Equal(0, report["ReturnValue"]!["attempted"]!.GetValue<int>());
+        Assert.Equal(0, report["attempted"]!.GetValue<int>());
     }
 
     [Fact]
@@ -156,61 +157,56 @@ public sealed class JournalTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Reconcile_LeaseHeldByAnotherInstance_Skips()
+    public async Task QueueMessageLost_TheSweepQueuesTheRowAgainAndItIsApplied()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite);
-        var table = JournalOf(bridge).Table;
-        await table.CreateIfNotExistsAsync();
-        await table.UpsertEntityAsync(new TableEntity("$lease", "reconcile") { ["Owner"] = "other", ["Until"] = DateTimeOffset.UtcNow.AddMinutes(5) });
+        // The message is gone (an instance stopped between journal write and enqueue, a queue write failed): the journal
+        // row is still due, so the timer's sweep sends it again once it is overdue by the grace period.
+        var settings = new Dictionary<string, string>(FastRetries) { ["Reconcile:RequeueGraceSeconds"] = "60" };
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, settings, time: time);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.Faults.FailNext(1, 503, "boom");
+        using var accepted = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-lost");
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        await bridge.Queue.Queue.ClearMessagesAsync();
 
-        var report = await ReconcileAsync(bridge);
+        time.Advance(PastTheFirstBackOff);
+        var withinGrace = await ReconcileAsync(bridge);
+        time.Advance(TimeSpan.FromSeconds(60));
+        var pastGrace = await ReconcileAsync(bridge);
 
-        Assert.False(report["ReturnValue"]!["ran"]!.GetValue<bool>());
-        Assert.Contains("skipped", report["Logs"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, withinGrace["queued"]!.GetValue<int>());
+        Assert.Equal(1, pastGrace["queued"]!.GetValue<int>());
+        Assert.Equal(1, pastGrace["applied"]!.GetValue<int>());
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+        Assert.Equal(2, bridge.Kibana.State.Requests.Count(r => r.Path.EndsWith("/assignees", StringComparison.Ordinal))); // the failed first attempt and the one from the queue
     }
 
     [Fact]
-    public async Task Reconcile_TimerPayloadWithOddTimestamps_AnswersJson()
+    public async Task TimerFunction_PastDue_LoggedAndTheSweepRuns()
     {
-        await using var bridge = await BridgeHarness.StartAsync(azurite);
-        const string payload = """{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"not a date","Next":"2026-11-25T17:05:00Z","LastUpdated":"0001-01-01"},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"Reconcile","UtcNow":"2026-11-25T17:00:00Z","RandGuid":"3f1c"}}}""";
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, FastRetries, time: time);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.Faults.FailNext(1, 503, "boom");
+        using var accepted = await PostAsync(bridge, new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } }, "delivery-timer");
+        await bridge.Queue.Queue.ClearMessagesAsync();
+        time.Advance(PastTheFirstBackOff);
 
-        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
-        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
+        await using (var context = new TestFunctionContext(bridge.Services, "Reconcile"))
+        {
+            await AssignBridge.Functions.BackgroundFunctions.ReconcileAsync(new Microsoft.Azure.Functions.Worker.TimerInfo { IsPastDue = true }, context);
+        }
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        Assert.NotNull(body["Outputs"]);
-        Assert.True(body["ReturnValue"]!["ran"]!.GetValue<bool>());
-    }
-
-    [Theory]
-    [InlineData("""{"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":null,"IsPastDue":true}},"Metadata":{"sys":{"MethodName":"Reconcile","UtcNow":"2026-11-25T17:00:00Z","RandGuid":"3f1c"}}}""")]
-    [InlineData("""{"Data":{"timer":"{\"Schedule\":{\"AdjustForDST\":true},\"ScheduleStatus\":null,\"IsPastDue\":false}"},"Metadata":{"sys":"{\"MethodName\":\"Reconcile\"}"}}""")]
-    [InlineData("{}")]
-    [InlineData("")]
-    public async Task Reconcile_TimerPayloadShapes_AllAnsweredWithJson(string payload)
-    {
-        // functions-custom-handlers.md §3a: values may arrive double-encoded as JSON strings, ScheduleStatus may be null.
-        await using var bridge = await BridgeHarness.StartAsync(azurite);
-
-        using var content = new StringContent(payload, Encoding.UTF8, "application/json");
-        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        Assert.NotNull(JsonNode.Parse(await response.Content.ReadAsStringAsync())!["ReturnValue"]);
+        Assert.Contains(bridge.Logs.Lines, line => line.Contains("past due", StringComparison.Ordinal));
+        var drained = await bridge.DrainQueueAsync();
+        Assert.Equal(DeliveryStatus.Applied, Assert.Single(drained)!.Status);
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
     }
 
     private static DeliveryJournal JournalOf(BridgeHarness bridge) => bridge.Services.GetRequiredService<DeliveryJournal>();
 
-    private static async Task<JsonNode> ReconcileAsync(BridgeHarness bridge)
-    {
-        using var content = new StringContent("""{"Data":{},"Metadata":{}}""", Encoding.UTF8, "application/json");
-        using var response = await bridge.Client.PostAsync(new Uri("/Reconcile", UriKind.Relative), content);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
+    private static Task<JsonNode> ReconcileAsync(BridgeHarness bridge) => bridge.ReconcileAsync();
 
     private static Task<HttpResponseMessage> PostAsync(BridgeHarness bridge, object body, string deliveryId)
     {
