@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Builds the deployable package for Azure Functions (Flex Consumption, one deploy): the app self-contained for
-# linux-x64 with ReadyToRun, laid out the way host.json expects it (functions-custom-handlers.md §2 and §5):
+# Builds the deployable package for Azure Functions (Flex Consumption, dotnet-isolated 10.0, one deploy): the
+# `dotnet publish` output of the isolated-worker app for linux-x64 with ReadyToRun, framework-dependent (the platform
+# brings .NET 10), zipped with everything at the root as the host reads it:
 #
-#   host.json
-#   <Function>/function.json     one folder per function, from src/AssignBridge/functions/
-#   app/AssignBridge             the executable (mode 755), with the rest of the publish output beside it
+#   host.json  functions.metadata  worker.config.json  extensions.json  .azurefunctions/  AssignBridge.dll  …
 #
 # Usage: scripts/publish.sh [zip]   (default artifacts/assignbridge.zip; the unzipped layout stays in artifacts/package/)
 set -euo pipefail
@@ -24,25 +23,21 @@ started=$SECONDS
 rm -rf "$package"
 mkdir -p "$package" "$(dirname "$zip_path")"
 
-echo "==> dotnet publish (Release, linux-x64, self-contained, ReadyToRun)"
-dotnet publish src/AssignBridge/AssignBridge.csproj -c Release -r linux-x64 --self-contained true \
+echo "==> dotnet publish (Release, linux-x64, framework-dependent, ReadyToRun)"
+dotnet publish src/AssignBridge/AssignBridge.csproj -c Release -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true -p:DebugType=none -p:SatelliteResourceLanguages=en \
-  --artifacts-path "$build_artifacts" -o "$package/app" -warnaserror
+  --artifacts-path "$build_artifacts" -o "$package"
 
-# The SDK copies the manifests into the app as content; the host reads them only at the package root.
-rm -rf "$package/app/functions"
-cp host.json "$package/host.json"
-for manifest in src/AssignBridge/functions/*/function.json; do
-  name="$(basename "$(dirname "$manifest")")"
-  mkdir -p "$package/$name"
-  cp "$manifest" "$package/$name/function.json"
+for required in host.json functions.metadata worker.config.json extensions.json AssignBridge.dll; do
+  if [[ ! -f "$package/$required" ]]; then
+    echo "publish output lacks $required: not a Functions package" >&2
+    exit 1
+  fi
 done
-
-# The host starts app/AssignBridge directly, so it must be executable on every plan (the host itself sets the bit only
-# on Linux Consumption and Flex). Python's zipfile (on every machine here; the zip tool is not) keeps the mode bits.
-chmod 755 "$package/app/AssignBridge"
+rm -f "$package/local.settings.json" "$package/appsettings.Development.json"
 
 rm -f "$zip_path"
+# Python's zipfile (present wherever the build runs; the zip tool may not be) keeps the folder layout and mode bits.
 python3 - "$package" "$zip_path" <<'PY'
 import os, sys, zipfile
 package, target = sys.argv[1], sys.argv[2]

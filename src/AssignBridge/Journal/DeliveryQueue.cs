@@ -69,12 +69,13 @@ internal sealed class DeliveryQueue
     }
 
     /// <summary>
-    /// What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time; a dead
-    /// one goes to the poison queue. Nothing for applied or rejected deliveries.
+    /// What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time (at once for
+    /// an <see cref="DeliveryMessage.Early"/> one); a dead one goes to the poison queue. Nothing for applied or rejected
+    /// deliveries.
     /// </summary>
     public Task AfterAttemptAsync(DeliveryMessage message, AttemptResult attempt) => attempt.Status switch
     {
-        DeliveryStatus.Retrying => EnqueueAsync(message with { Early = false }, (attempt.NextAttemptAt ?? _time.GetUtcNow()) - _time.GetUtcNow(), CancellationToken.None),
+        DeliveryStatus.Retrying => EnqueueAsync(message, message.Early ? TimeSpan.Zero : (attempt.NextAttemptAt ?? _time.GetUtcNow()) - _time.GetUtcNow(), CancellationToken.None),
         DeliveryStatus.Dead => PoisonAsync(message, attempt.Error ?? "the attempts are spent", CancellationToken.None),
         _ => Task.CompletedTask,
     };

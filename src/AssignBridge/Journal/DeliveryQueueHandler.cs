@@ -91,7 +91,7 @@ internal sealed class DeliveryQueueHandler(
             attempt = await processor.AttemptAsync(claimed, bound.Token); // never throws: every end is a journal state
         }
 
-        var next = message;
+        var next = message with { Early = false }; // the next attempt waits for its back-off
         if (attempt.Status == DeliveryStatus.Retrying && message.FollowUp is { } note && attempt.NextAttemptAt > note.Until)
         {
             // The sender's answer cannot wait for the next attempt: say so now, and go on without it.

@@ -8,17 +8,6 @@ namespace AssignBridge.IntegrationTests.Bridge;
 public sealed class HealthEndpointTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task Root_AnswersAtOnceWithJson()
-    {
-        await using var bridge = await BridgeHarness.StartAsync(azurite);
-
-        using var response = await bridge.Client.GetAsync(new Uri("/", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    [Fact]
     public async Task Health_AllDependenciesUp_HealthyWithoutSecrets()
     {
         await using var bridge = await BridgeHarness.StartAsync(azurite);

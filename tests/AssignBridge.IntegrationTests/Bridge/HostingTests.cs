@@ -7,21 +7,33 @@ namespace AssignBridge.IntegrationTests.Bridge;
 
 public sealed class HostingTests
 {
-    [Fact]
-    public async Task CustomHandlerPort_ListensOnLoopbackAtThatPort()
+    [Theory]
+    [InlineData(true, "--host", "127.0.0.1", "--port", "50123", "--workerId", "7d1f", "--requestId", "9e2a", "--grpcMaxMessageLength", "2147483647", "--functions-uri", "http://127.0.0.1:50123/", "--functions-worker-id", "7d1f")]
+    [InlineData(true, "--functions-uri=http://127.0.0.1:50123/")]
+    [InlineData(false, "--urls=http://127.0.0.1:7071")]
+    [InlineData(false)]
+    [InlineData(false, "--Kibana:Url=http://example/?x=--functions-uri")]
+    public void FunctionsHost_RecognisedByTheArgumentItPasses(bool expected, params string[] args)
     {
-        // functions-custom-handlers.md §1: the host passes FUNCTIONS_CUSTOMHANDLER_PORT and polls GET / there.
+        // functions-isolated-worker.md "How the host starts the worker": the command line, not the environment, tells.
+        Assert.Equal(expected, HostingExtensions.StartedByFunctionsHost(args));
+    }
+
+    [Fact]
+    public async Task Standalone_ListensWhereToldAndServesHealth()
+    {
         var port = FreePort();
         await using var app = AssignBridgeApp.Build(
         [
-            $"--{HostingExtensions.CustomHandlerPortVariable}={port}",
+            $"--urls=http://127.0.0.1:{port}",
             "--Kibana:Url=http://127.0.0.1:9/",
             "--Storage:ConnectionString=UseDevelopmentStorage=true",
+            "--Queue:Poll=false",
         ]);
         await app.StartAsync();
 
         using var client = new HttpClient();
-        using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/"));
+        using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/api/health"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([$"http://127.0.0.1:{port}"], app.Urls);

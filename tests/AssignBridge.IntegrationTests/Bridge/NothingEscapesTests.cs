@@ -118,6 +118,7 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite, ITestOutputHelpe
         {
             ["Reconcile:Enabled"] = "true",
             ["Reconcile:Schedule"] = "0 * * * * *",
+            ["Queue:Poll"] = "true", // the standalone poller applies what each scheduled sweep queues
             ["Journal:InlineDeadlineSeconds"] = "5",
         }, time: time, configure: services => services.AddHttpClient(nameof(AssignBridge.Kibana.KibanaClient)).AddHttpMessageHandler(() => new ThrowingHandler()));
         bridge.Kibana.State.SeedAlert("default", "alert-1");
@@ -132,7 +133,7 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite, ITestOutputHelpe
         var row = await bridge.Services.GetRequiredService<DeliveryJournal>().GetAsync("api", "scheduled-1");
         Assert.True(row!.Attempts >= 3);
         Assert.Contains("InvalidOperationException", row.LastError, StringComparison.Ordinal);
-        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Reconcile: ", StringComparison.Ordinal) && line.Contains(" due, ", StringComparison.Ordinal));
+        Assert.Contains(bridge.Logs.Lines, line => line.Contains("Reconcile: ", StringComparison.Ordinal) && line.Contains(" overdue, ", StringComparison.Ordinal));
     }
 
     /// <summary>Polls a condition on what the bridge has done, doing <paramref name="step"/> between looks; fails only after a minute.</summary>

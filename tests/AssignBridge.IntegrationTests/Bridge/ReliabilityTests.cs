@@ -219,7 +219,15 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         await WaitUntilAsync(() => Task.FromResult(simulator.State.GetAssignees("default", "alert-1") is not null));
 
         Assert.Equal(["u_alice_0"], simulator.State.GetAssignees("default", "alert-1"));
-        Assert.Single(simulator.State.Requests, r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal) && r.Status == 200);
+        await WaitUntilAsync(async () =>
+        {
+            await foreach (var row in azurite.CreateTableServiceClient().GetTableClient("journal" + suffix).QueryAsync<TableEntity>())
+            {
+                return row.GetString("Status") == "applied";
+            }
+
+            return false;
+        });
     }
 
     [Fact]
@@ -335,7 +343,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
                 Assert.False(process.HasExited, "the bridge process exited at start-up");
                 try
                 {
-                    using var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+                    using var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
                     return response.IsSuccessStatusCode;
                 }
                 catch (HttpRequestException)

@@ -64,8 +64,8 @@ public sealed class WarmupTests(AzuriteFixture azurite)
         Assert.DoesNotContain(logs.Lines, l => l.Contains("Could not prepare the Kibana", StringComparison.Ordinal)); // client and local key were fine
         Assert.DoesNotContain(logs.Lines, l => l.Contains("a-local-key-never-logged", StringComparison.Ordinal));
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
-        using var root = await client.GetAsync(new Uri("/", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
+        using var health = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         await app.StopAsync();
     }
 

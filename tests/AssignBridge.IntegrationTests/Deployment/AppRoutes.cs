@@ -4,17 +4,25 @@ using Microsoft.AspNetCore.Routing;
 
 namespace AssignBridge.IntegrationTests.Deployment;
 
-/// <summary>A route the app maps, as "METHOD /path" with route constraints dropped (function.json routes carry none).</summary>
+/// <summary>A route the app maps, as "METHOD /path" with route constraints dropped (function routes carry none).</summary>
 public sealed record AppRoute(string Method, string Path)
 {
     public override string ToString() => $"{Method} {Path}";
 }
 
-/// <summary>The routes of the app exactly as <see cref="AssignBridgeApp.Build"/> maps them, read without starting it.</summary>
+/// <summary>A route with the endpoint name the standalone app gives it, which is the name of the function standing for it.</summary>
+public sealed record NamedRoute(string Name, string Method, string Path)
+{
+    public override string ToString() => $"{Name}: {Method} {Path}";
+}
+
+/// <summary>The routes of the standalone app exactly as <see cref="AssignBridgeApp.Build"/> maps them, read without starting it.</summary>
 public static class AppRoutes
 {
-    /// <summary>Every mapped route except <c>GET /</c>, the host's readiness probe, which no function stands for.</summary>
-    public static async Task<IReadOnlyList<AppRoute>> PublicAndFunctionRoutesAsync()
+    public static async Task<IReadOnlyList<AppRoute>> PublicAndFunctionRoutesAsync() =>
+        [.. (await NamedRoutesAsync()).Select(r => new AppRoute(r.Method, r.Path)).Distinct()];
+
+    public static async Task<IReadOnlyList<NamedRoute>> NamedRoutesAsync()
     {
         var app = AssignBridgeApp.Build(
         [
@@ -29,8 +37,10 @@ public static class AppRoutes
                 .SelectMany(source => source.Endpoints)
                 .OfType<RouteEndpoint>()
                 .SelectMany(endpoint => (endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"])
-                    .Select(method => new AppRoute(method.ToUpperInvariant(), Normalize(endpoint.RoutePattern.RawText ?? string.Empty))))
-                .Where(route => route is not { Method: "GET", Path: "/" })
+                    .Select(method => new NamedRoute(
+                        endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "(unnamed)",
+                        method.ToUpperInvariant(),
+                        Normalize(endpoint.RoutePattern.RawText ?? string.Empty))))
                 .Distinct()
                 .OrderBy(route => route.Path, StringComparer.Ordinal).ThenBy(route => route.Method, StringComparer.Ordinal)
                 .ToList();

@@ -21,7 +21,8 @@ public sealed class PublishedPackage : IAsyncLifetime
     /// <summary>How long scripts/publish.sh took, or null when the zip was handed in.</summary>
     public TimeSpan? PublishTime { get; private set; }
 
-    public string Executable => Path.Combine(Root, "app", "AssignBridge");
+    /// <summary>The worker assembly, started with <c>dotnet</c> (worker.config.json says so to the host).</summary>
+    public string Assembly => Path.Combine(Root, "AssignBridge.dll");
 
     public async Task InitializeAsync()
     {

@@ -102,7 +102,7 @@ public sealed class StartupCheckTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task Root_KibanaNotAnswering_AnswersWhileTheCheckWaits()
+    public async Task Requests_KibanaNotAnswering_AnsweredWhileTheCheckWaits()
     {
         // A Kibana that holds the probe far longer than the test runs, slow from before the bridge starts, and a
         // bridge that waits that long for it.
@@ -120,21 +120,23 @@ public sealed class StartupCheckTests(AzuriteFixture azurite)
         await using var bridge = await BridgeHarness.StartAsync(azurite, settings);
         await WaitUntilAsync(() => ProbeInFlight(kibana));
 
-        using var root = await bridge.Client.GetAsync(new Uri("/", UriKind.Relative));
+        // Nothing waits for the check: a request that needs no dependency is answered while the probe is held.
+        using var anonymous = new HttpClient { BaseAddress = bridge.Client.BaseAddress };
+        using var refused = await anonymous.PostAsync(new Uri("/api/assignments", UriKind.Relative), new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.OK, root.StatusCode);
-        Assert.True(ProbeInFlight(kibana), "the start-up check stopped waiting on Kibana before GET / was answered");
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.True(ProbeInFlight(kibana), "the start-up check stopped waiting on Kibana before the request was answered");
     }
 
     [Theory]
     [InlineData("APPLICATIONINSIGHTS_CONNECTION_STRING", "InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:9/")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:9")]
-    public async Task Exporter_ConfiguredButUnreachable_RootAndAssignmentsStillAnswer(string setting, string value)
+    public async Task Exporter_ConfiguredButUnreachable_HealthAndAssignmentsStillAnswer(string setting, string value)
     {
         await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { [setting] = value, ["OTEL_EXPORTER_OTLP_TIMEOUT"] = "500" });
         bridge.Kibana.State.SeedAlert("default", "alert-1");
 
-        using var root = await bridge.Client.GetAsync(new Uri("/", UriKind.Relative));
+        using var root = await bridge.Client.GetAsync(new Uri("/api/health", UriKind.Relative));
         using var assigned = await bridge.Client.PostAsync(new Uri("/api/assignments", UriKind.Relative),
             new StringContent("""{"alertIds":["alert-1"],"add":["uid:u_alice_0"]}""", System.Text.Encoding.UTF8, "application/json"));
 

@@ -14,12 +14,13 @@ using Xunit.Abstractions;
 namespace AssignBridge.IntegrationTests.Deployment;
 
 /// <summary>
-/// The published package treated as the Functions host treats it (functions-custom-handlers.md §1, §3): unzip, start
-/// app/AssignBridge with FUNCTIONS_CUSTOMHANDLER_PORT and the app settings in the environment, poll GET / until any
-/// answer, forward requests at their public paths, invoke the timer with its JSON payload, stop with SIGTERM.
+/// The published package: laid out as the Functions host reads an isolated-worker app (functions-isolated-worker.md
+/// "Packages and build"), ReadyToRun, and runnable on its own: started standalone from the unzipped folder with the
+/// app settings in the environment, it serves the public routes and stops on SIGTERM. (Under the host the same
+/// assembly is started with --functions-uri; that run needs the host itself.)
 /// </summary>
 [Collection("azurite")]
-public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage package, ITestOutputHelper output)
+public sealed class PackageTests(AzuriteFixture azurite, PublishedPackage package, ITestOutputHelper output)
     : IClassFixture<PublishedPackage>
 {
     private const string Token = "host-contract-token";
@@ -32,31 +33,37 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
     private static readonly TimeSpan s_patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public void Package_Layout_IsWhatHostJsonAndTheManifestsSay()
+    public void Package_Layout_IsAnIsolatedWorkerAppReadyToRun()
     {
         using var zip = ZipFile.OpenRead(package.ZipPath);
         var names = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Contains("host.json", names);
-        foreach (var manifest in FunctionManifest.LoadAll())
+        foreach (var required in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "AssignBridge.dll", "appsettings.json" })
         {
-            Assert.Contains($"{manifest.Name}/function.json", names);
+            Assert.Contains(required, names);
         }
 
-        Assert.DoesNotContain(names, n => n.StartsWith("app/functions/", StringComparison.Ordinal) || n.EndsWith("local.settings.json", StringComparison.Ordinal));
-        var executable = zip.GetEntry("app/AssignBridge");
-        Assert.NotNull(executable);
-        var mode = (UnixFileMode)((executable.ExternalAttributes >> 16) & 0x1FF);
-        Assert.True(mode.HasFlag(UnixFileMode.UserExecute) && mode.HasFlag(UnixFileMode.OtherExecute), $"app/AssignBridge has mode {mode}.");
+        Assert.Contains(names, n => n.StartsWith(".azurefunctions/", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.EndsWith("local.settings.json", StringComparison.Ordinal) || n.EndsWith("function.json", StringComparison.Ordinal) || n.StartsWith("app/", StringComparison.Ordinal));
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")), File.ReadAllText(Path.Combine(package.Root, "host.json")));
+
+        // The host starts "dotnet AssignBridge.dll" (worker.config.json) with the functions the build listed.
+        var worker = JsonNode.Parse(File.ReadAllText(Path.Combine(package.Root, "worker.config.json")))!["description"]!;
+        Assert.Equal("dotnet", worker["defaultExecutablePath"]!.GetValue<string>());
+        Assert.Equal("AssignBridge.dll", worker["defaultWorkerPath"]!.GetValue<string>());
         Assert.Equal(
-            File.ReadAllText(Path.Combine(RepositoryPaths.Root, "host.json")),
-            File.ReadAllText(Path.Combine(package.Root, "host.json")));
+            FunctionsMetadata.Load().Select(f => f.Name).Order(StringComparer.Ordinal),
+            FunctionsMetadata.Load(Path.Combine(package.Root, "functions.metadata")).Select(f => f.Name).Order(StringComparer.Ordinal));
+
+        // ReadyToRun: the assembly carries precompiled code (a managed native header), so a cold start JITs less.
+        using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(package.Assembly));
+        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, "AssignBridge.dll is not ReadyToRun.");
         output.WriteLine($"zip: {new FileInfo(package.ZipPath).Length / 1024.0 / 1024.0:F1} MiB, {zip.Entries.Count} entries" +
             (package.PublishTime is { } t ? $", published in {t.TotalSeconds:F1} s" : ", handed in by scripts/test.sh"));
     }
 
     [Fact]
-    public async Task Package_StartedAsTheHostWould_ReadyFastServesPublicRoutesAndStopsOnSigterm()
+    public async Task Package_StartedStandalone_ServesPublicRoutesAndStopsOnSigterm()
     {
         await using var kibana = await RunningSimulator.StartAsync(new SimulatorOptions { ApiKeys = { KibanaKey } });
         kibana.State.SeedAlert("default", "alert-1");
@@ -64,7 +71,6 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
         var people = azurite.CreateTableServiceClient().GetTableClient(table);
         await people.CreateIfNotExistsAsync();
         await people.UpsertEntityAsync(new PersonEntity { PartitionKey = "jira", RowKey = RowKeys.Encode("5b10ac8d82e05b22cc7d4ef5"), ExternalId = "5b10ac8d82e05b22cc7d4ef5", KibanaUid = "u_alice_0" });
-        var routes = await AppRoutes.PublicAndFunctionRoutesAsync();
         var port = FreePort();
 
         using var handler = StartHandler(port, new Dictionary<string, string>
@@ -75,13 +81,14 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
             ["People__TableName"] = table,
             ["Assignments__Tokens__0"] = Token,
             ["Reconcile__Schedule"] = "0 */5 * * * *",
+            ["Queue__Name"] = "deliveries" + table["people".Length..],
         });
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
 
             var ready = await WaitUntilAnsweringAsync(http, handler);
-            output.WriteLine($"process start to GET / answering: {ready.TotalMilliseconds:F0} ms");
+            output.WriteLine($"process start to GET /api/health answering: {ready.TotalMilliseconds:F0} ms");
 
             using (var health = await http.GetAsync(new Uri("api/health", UriKind.Relative)))
             {
@@ -94,8 +101,6 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
             using (var request = new HttpRequestMessage(HttpMethod.Post, "api/assignments"))
             {
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-                // The host forwards its own headers with the request (functions-custom-handlers.md §3b).
-                request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
                 request.Content = JsonContent.Create(new { alertIds = new[] { "alert-1" }, add = new[] { "jira:5b10ac8d82e05b22cc7d4ef5" } });
                 using var assigned = await http.SendAsync(request);
 
@@ -107,25 +112,6 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
             using (var unauthorized = await http.PostAsync(new Uri("api/assignments", UriKind.Relative), JsonContent.Create(new { alertIds = new[] { "alert-1" }, add = new[] { "u_x" } })))
             {
                 Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
-            }
-
-            if (routes.Contains(new AppRoute("POST", "/reconcile")))
-            {
-                using var invocation = new HttpRequestMessage(HttpMethod.Post, "Reconcile")
-                {
-                    Content = new StringContent(TimerPayload(), Encoding.UTF8, "application/json"),
-                };
-                invocation.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
-                invocation.Headers.UserAgent.ParseAdd("Azure-Functions-Host/4.1037.0");
-                using var reconciled = await http.SendAsync(invocation);
-
-                Assert.True(reconciled.IsSuccessStatusCode, $"POST /Reconcile answered {(int)reconciled.StatusCode}.");
-                Assert.Equal("application/json", reconciled.Content.Headers.ContentType?.MediaType);
-                Assert.IsType<JsonObject>(JsonNode.Parse(await reconciled.Content.ReadAsStringAsync()));
-            }
-            else
-            {
-                output.WriteLine("POST /Reconcile is not mapped yet: timer invocation not sent.");
             }
 
             var stopped = await StopWithSigtermAsync(handler);
@@ -143,34 +129,12 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
         }
     }
 
-    /// <summary>The timer invocation body as the host builds it (functions-custom-handlers.md §3a, timer example).</summary>
-    private static string TimerPayload()
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new JsonObject
-        {
-            ["Data"] = new JsonObject
-            {
-                ["timer"] = new JsonObject
-                {
-                    ["Schedule"] = new JsonObject { ["AdjustForDST"] = true },
-                    ["ScheduleStatus"] = new JsonObject { ["Last"] = now.AddMinutes(-5).ToString("O"), ["Next"] = now.AddMinutes(5).ToString("O"), ["LastUpdated"] = now.AddMinutes(-5).ToString("O") },
-                    ["IsPastDue"] = false,
-                },
-            },
-            ["Metadata"] = new JsonObject
-            {
-                ["sys"] = new JsonObject { ["MethodName"] = "Reconcile", ["UtcNow"] = now.ToString("O"), ["RandGuid"] = Guid.NewGuid().ToString() },
-            },
-        }.ToJsonString();
-    }
-
     private RunningHandler StartHandler(int port, IReadOnlyDictionary<string, string> settings)
     {
-        var start = new ProcessStartInfo(package.Executable)
+        var start = new ProcessStartInfo("dotnet")
         {
-            // host.json: "workingDirectory": "app".
-            WorkingDirectory = Path.Combine(package.Root, "app"),
+            ArgumentList = { package.Assembly, $"--urls=http://127.0.0.1:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}" },
+            WorkingDirectory = package.Root,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -180,8 +144,6 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
             start.Environment.Remove(inherited);
         }
 
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["FUNCTIONS_APP_ROOT_PATH"] = package.Root;
         foreach (var (name, value) in settings)
         {
             start.Environment[name] = value;
@@ -192,14 +154,14 @@ public sealed class HostContractTests(AzuriteFixture azurite, PublishedPackage p
 
     private static async Task<TimeSpan> WaitUntilAnsweringAsync(HttpClient http, RunningHandler handler)
     {
-        // Like the host: any HTTP answer counts; only connection failures mean "not yet". It polls every 25 ms.
+        // Any HTTP answer counts; only connection failures mean "not yet". It polls every 25 ms.
         using var timeout = new CancellationTokenSource(s_patience);
         while (true)
         {
             Assert.False(handler.Process.HasExited, $"The handler exited with {(handler.Process.HasExited ? handler.Process.ExitCode : 0)} before answering.\n{handler.Output}");
             try
             {
-                using var answer = await http.GetAsync(new Uri("/", UriKind.Relative), timeout.Token);
+                using var answer = await http.GetAsync(new Uri("api/health", UriKind.Relative), timeout.Token);
                 var elapsed = handler.SinceStart;
                 Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
                 return elapsed;
