@@ -10,7 +10,7 @@ mkdir -p "$state"
 if [ ! -x tools/node_modules/.bin/azurite ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
   npm ci --prefix tools --no-audit --no-fund
 fi
-dotnet build AssignBridge.sln -c Debug -warnaserror -nologo -v quiet
+dotnet build AssignBridge.sln -c Debug -nologo -v quiet
 
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -80,6 +80,33 @@ public sealed class OptionsValidatorsTests
         Assert.Contains("ServiceNow:DefaultSpace", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Deliveries")]
+    [InlineData("ab")]
+    [InlineData("double--hyphen")]
+    [InlineData("-leading")]
+    public void Queue_NameNotALegalQueueName_FailsNamingTheSetting(string name)
+    {
+        var result = new QueueOptionsValidator().Validate(null, new AssignBridge.Journal.QueueOptions { Name = name });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Queue:Name", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Storage_TableEndpointWithoutQueueEndpoint_FailsNamingTheSetting()
+    {
+        var result = new StorageOptionsValidator().Validate(null, new StorageOptions { TableServiceUri = new Uri("https://account.table.core.windows.net/") });
+
+        Assert.True(result.Failed);
+        Assert.Contains("Storage:QueueServiceUri", result.FailureMessage, StringComparison.Ordinal);
+        Assert.True(new StorageOptionsValidator().Validate(null, new StorageOptions
+        {
+            TableServiceUri = new Uri("https://account.table.core.windows.net/"),
+            QueueServiceUri = new Uri("https://account.queue.core.windows.net/"),
+        }).Succeeded);
+    }
+
     [Fact]
     public void StartupCheck_CoversEveryGeneratedValidator()
     {
@@ -91,7 +118,7 @@ public sealed class OptionsValidatorsTests
 
         var checkedTypes = StartupOptionsCheck.Check(Configuration(("Kibana:Url", "http://kibana/"), ("Storage:ConnectionString", "UseDevelopmentStorage=true")));
 
-        Assert.Equal(14, generated.Count);
+        Assert.Equal(15, generated.Count);
         Assert.Equal(generated, checkedTypes.OrderBy(t => t.FullName, StringComparer.Ordinal));
     }
 

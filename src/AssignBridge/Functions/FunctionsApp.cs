@@ -1,5 +1,6 @@
 using AssignBridge.Hosting;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Azure.Functions.Worker.Builder;
 
 namespace AssignBridge.Functions;
@@ -13,6 +14,12 @@ internal static class FunctionsApp
     public static IHost Build(string[] args)
     {
         var builder = FunctionsApplication.CreateBuilder(args);
+
+        // The app's own appsettings.json (its log filters keep request URLs out of logs) under every other source,
+        // read from the app's folder whatever the working directory the host chose.
+        var appSettings = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, "appsettings.json"), Optional = true };
+        appSettings.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, appSettings);
         builder.ConfigureFunctionsWebApplication();
 
         // Problem answers for what escapes a function (a body that stops arriving, a failure nobody foresaw), as the

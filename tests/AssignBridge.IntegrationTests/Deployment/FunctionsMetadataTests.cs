@@ -85,6 +85,29 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void LocalSettingsExample_HoldsWhatFuncStartNeeds_AndPassesTheStartupCheck()
+    {
+        var values = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "local.settings.example.json")))!["Values"]!.AsObject()
+            .ToDictionary(p => p.Key, p => p.Value!.GetValue<string>(), StringComparer.Ordinal);
+
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("UseDevelopmentStorage=true", values["AzureWebJobsStorage"]); // the timer's locks and the queue trigger
+        Assert.Equal(values["AzureWebJobsStorage"], values["Storage__ConnectionString"]); // the app queues where the trigger listens
+        foreach (var setting in new[] { "Kibana__Url", "Kibana__ApiKey", "Assignments__Tokens__0", "Jira__Secrets__0", "Jira__AutomationSecrets__0", "ServiceNow__Secrets__0", "Slack__SigningSecrets__0", "Teams__SecurityTokens__0", "Reconcile__Schedule" })
+        {
+            Assert.True(values.TryGetValue(setting, out var value) && value.Length > 0, $"local.settings.example.json lacks {setting}.");
+        }
+
+        Assert.Contains(values.Keys, key => key.StartsWith("Admin__Tokens__", StringComparison.Ordinal));
+
+        // Read as the worker reads app settings (environment variables, "__" for ":"), every section is valid.
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)))
+            .Build();
+        Assert.Equal(15, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);
+    }
+
+    [Fact]
     public void CustomHandlerGlue_IsGone()
     {
         var src = Path.Combine(RepositoryPaths.Root, "src", "AssignBridge");
