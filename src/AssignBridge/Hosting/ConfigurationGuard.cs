@@ -9,7 +9,7 @@ internal static class ConfigurationGuard
 
     public static void Check(IConfiguration configuration)
     {
-        // The platform leaves the reference text in place when it cannot resolve it (functions-custom-handlers.md §5):
+        // The platform leaves the reference text in place when it cannot resolve it (functions-custom-handlers.md §5, which holds for every worker runtime):
         // using it as a secret would fail late and obscurely, so stop now and say which setting.
         var unresolved = configuration.AsEnumerable()
             .Where(pair => pair.Value?.TrimStart().StartsWith(KeyVaultReferencePrefix, StringComparison.OrdinalIgnoreCase) == true)

@@ -15,8 +15,8 @@ internal static class AssignBridgeTelemetry
 {
     public const string Name = "AssignBridge";
 
-    /// <summary>The Functions host's id of the invocation that forwarded the request (functions-custom-handlers.md §1).</summary>
-    public const string InvocationIdHeader = "X-Azure-Functions-InvocationId";
+    /// <summary>The Functions host's id of the invocation that forwarded the request (functions-isolated-worker.md "HTTP through the host").</summary>
+    public const string InvocationIdHeader = "x-ms-invocation-id";
 
     public const string InvocationIdTag = "faas.invocation_id";
 

@@ -65,10 +65,10 @@ public sealed class BridgeHarness : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="time">
-    /// The clock the app reads for its schedules (journal back-off and claims, the reconcile lease, audit and cache
+    /// The clock the app reads for its schedules (journal back-off and claims, the reconcile sweep's grace, audit and cache
     /// times), moved by the test instead of waiting; the system clock when null. Waits for I/O stay on the system
     /// clock: the Kibana resilience pipeline (attempt and total timeouts, retry delays) and the batcher's coalescing
-    /// window, so a frozen clock neither hangs a call nor changes what reaches Kibana. Slack follow-ups, the reconcile
+    /// window, so a frozen clock neither hangs a call nor changes what reaches Kibana. The queue poller's idle pauses, the reconcile
     /// scheduler and the start-up check's retries wait on this clock: they do not move while it stands still.
     /// </param>
     /// <param name="configure">Replaces or adds services after the app's own (a seam for a test: a failing handler, a store that stalls).</param>

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
+using Microsoft.Extensions.Configuration;
 
 namespace AssignBridge.IntegrationTests.Deployment;
 
@@ -101,7 +102,7 @@ public sealed class FunctionsMetadataTests
         Assert.Contains(values.Keys, key => key.StartsWith("Admin__Tokens__", StringComparison.Ordinal));
 
         // Read as the worker reads app settings (environment variables, "__" for ":"), every section is valid.
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)))
             .Build();
         Assert.Equal(15, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);

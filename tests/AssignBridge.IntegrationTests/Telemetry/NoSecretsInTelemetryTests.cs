@@ -58,7 +58,7 @@ public sealed class NoSecretsInTelemetryTests(AzuriteFixture azurite)
         async Task SendAsync(HttpClient client, HttpMethod method, string path, AppRoute route, HttpContent? content = null, Action<HttpRequestMessage>? configure = null)
         {
             using var request = new HttpRequestMessage(method, path) { Content = content };
-            request.Headers.Add("X-Azure-Functions-InvocationId", "inv-" + called.Count.ToString(CultureInfo.InvariantCulture));
+            request.Headers.Add("x-ms-invocation-id", "inv-" + called.Count.ToString(CultureInfo.InvariantCulture));
             configure?.Invoke(request);
             using var response = await client.SendAsync(request);
             await response.Content.ReadAsByteArrayAsync();
