@@ -101,8 +101,8 @@ var keyVaultName = createKeyVault ? 'kv-ab-${token}' : existingKeyVaultName
 var storageAccountName = createStorage ? 'stab${token}' : existingStorageAccountName
 var deploymentContainerName = 'app-package-${take(token, 20)}'
 var assignmentsTokenSecretName = 'assignments-token-0'
-// The app sends to this queue and its queue trigger reads it; the host moves a message it gives up on to the poison
-// queue.
+// The app sends to this queue (and assignment notices to <name>-notices) and its queue triggers read them; the host
+// moves a message it gives up on to the poison queue.
 var deliveryQueueName = 'deliveries'
 
 // Key Vault secret names allow letters, digits and hyphens: Jira__Secrets__0 is stored as jira-secrets-0.
@@ -150,6 +150,8 @@ module storage 'modules/storage.bicep' = {
     queueNames: [
       deliveryQueueName
       '${deliveryQueueName}-poison'
+      '${deliveryQueueName}-notices'
+      '${deliveryQueueName}-notices-poison'
     ]
     deploymentContainerName: deploymentContainerName
   }

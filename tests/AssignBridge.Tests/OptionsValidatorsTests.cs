@@ -87,7 +87,7 @@ public sealed class OptionsValidatorsTests
     [InlineData("-leading")]
     public void Queue_NameNotALegalQueueName_FailsNamingTheSetting(string name)
     {
-        var result = new QueueOptionsValidator().Validate(null, new AssignBridge.Journal.QueueOptions { Name = name });
+        var result = new QueueOptionsValidator().Validate(null, new AssignBridge.Queues.QueueOptions { Name = name });
 
         Assert.True(result.Failed);
         Assert.Contains("Queue:Name", result.FailureMessage, StringComparison.Ordinal);

@@ -56,7 +56,10 @@ internal sealed class AuditLog
 
         if (response.Updated > 0)
         {
-            _notifier?.Enqueue(new AssignedNotice(space, alertIds, added, intent));
+            if (_notifier is not null)
+            {
+                await _notifier.EnqueueAsync(new AssignedNotice(space, alertIds, added, intent), cancellationToken); // never throws: best effort
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using AssignBridge.Journal;
 using AssignBridge.Reconciliation;
 using Microsoft.Azure.Functions.Worker;
@@ -24,16 +25,20 @@ internal static class BackgroundFunctions
     /// <c>extensions.queues</c>) and, after <c>maxDequeueCount</c>, the move to <c>deliveries-poison</c>.
     /// </summary>
     [Function("ApplyDelivery")]
-    public static async Task ApplyDeliveryAsync([QueueTrigger(QueueOptions.DefaultName, Connection = "AzureWebJobsStorage")] string message, long dequeueCount, FunctionContext context)
-    {
-        if (DeliveryMessage.Parse(message) is not { } delivery)
-        {
-            // Not ours: the poison queue keeps it for someone to look at; trying again cannot make it readable.
-            Journal.Log.UnreadableMessage(context.Service<ILogger<DeliveryQueueHandler>>(), message.Length);
-            await context.Service<DeliveryQueue>().Poison.SendMessageAsync(message, context.CancellationToken);
-            return;
-        }
+    public static Task ApplyDeliveryAsync([QueueTrigger(QueueOptions.DefaultName, Connection = "AzureWebJobsStorage")] string message, long dequeueCount, FunctionContext context) =>
+        HandleAsync(context.Service<DeliveryWork>(), message, dequeueCount, context);
 
-        await context.Service<DeliveryQueueHandler>().HandleAsync(delivery, dequeueCount, context.CancellationToken);
+    /// <summary>One assignment notice for the Slack/Teams incoming webhooks: best effort, sent once.</summary>
+    [Function("SendNotice")]
+    public static Task SendNoticeAsync([QueueTrigger(QueueOptions.DefaultNoticesName, Connection = "AzureWebJobsStorage")] string message, long dequeueCount, FunctionContext context) =>
+        HandleAsync(context.Service<Notifications.AssignmentNotifier>(), message, dequeueCount, context);
+
+    /// <summary>As the standalone poller does: a message that is not ours goes to the poison queue at once (trying again cannot make it readable).</summary>
+    private static async Task HandleAsync(IQueueWork work, string message, long dequeueCount, FunctionContext context)
+    {
+        if ((await work.HandleAsync(message, dequeueCount, context.CancellationToken)).Unreadable)
+        {
+            await work.Poison.SendMessageAsync(message, context.CancellationToken);
+        }
     }
 }

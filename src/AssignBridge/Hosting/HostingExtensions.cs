@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
 using AssignBridge.Commands;
@@ -126,6 +127,8 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<DeliveryQueue>();
         services.AddSingleton<DeliveryQueueHandler>();
+        services.AddSingleton<DeliveryWork>();
+        services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<DeliveryWork>());
         services.AddSingleton<ReconcileService>();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
@@ -143,8 +146,7 @@ internal static class HostingExtensions
     /// </summary>
     public static IServiceCollection AddStandaloneHosting(this IServiceCollection services)
     {
-        services.AddSingleton<DeliveryQueuePoller>();
-        services.AddHostedService<DeliveryQueuePollerService>();
+        services.AddHostedService<QueuePollerService>();
         services.AddHostedService<ReconcileScheduler>();
         return services;
     }

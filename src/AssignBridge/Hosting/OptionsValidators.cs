@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using System.Diagnostics.CodeAnalysis;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
@@ -27,7 +28,7 @@ namespace AssignBridge.Hosting;
 [OptionsValidator] internal sealed partial class JournalOptionsValidator : IValidateOptions<JournalOptions>;
 [OptionsValidator] internal sealed partial class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>;
 [OptionsValidator] internal sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;
-[OptionsValidator] internal sealed partial class QueueOptionsValidator : IValidateOptions<Journal.QueueOptions>;
+[OptionsValidator] internal sealed partial class QueueOptionsValidator : IValidateOptions<QueueOptions>;
 [OptionsValidator] internal sealed partial class JiraOptionsValidator : IValidateOptions<JiraOptions>;
 [OptionsValidator] internal sealed partial class ServiceNowOptionsValidator : IValidateOptions<ServiceNowOptions>;
 [OptionsValidator] internal sealed partial class PeopleAdminOptionsValidator : IValidateOptions<PeopleAdminOptions>;

@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
 using AssignBridge.Commands;
@@ -43,7 +44,7 @@ internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHoste
         Validate(configuration.GetSection(JournalOptions.SectionName).Get<JournalOptions>(), new JournalOptionsValidator());
         Validate(configuration.GetSection(ReconcileOptions.SectionName).Get<ReconcileOptions>(), new ReconcileOptionsValidator());
         Validate(configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>(), new StorageOptionsValidator());
-        Validate(configuration.GetSection(Journal.QueueOptions.SectionName).Get<Journal.QueueOptions>(), new QueueOptionsValidator());
+        Validate(configuration.GetSection(QueueOptions.SectionName).Get<QueueOptions>(), new QueueOptionsValidator());
         Validate(configuration.GetSection(JiraOptions.SectionName).Get<JiraOptions>(), new JiraOptionsValidator());
         Validate(configuration.GetSection(ServiceNowOptions.SectionName).Get<ServiceNowOptions>(), new ServiceNowOptionsValidator());
         Validate(configuration.GetSection(PeopleAdminOptions.SectionName).Get<PeopleAdminOptions>(), new PeopleAdminOptionsValidator());

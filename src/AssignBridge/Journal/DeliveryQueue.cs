@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using AssignBridge.Hosting;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using AssignBridge.Queues;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Journal;

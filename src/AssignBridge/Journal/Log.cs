@@ -35,12 +35,4 @@ internal static partial class Log
     [LoggerMessage(4011, LogLevel.Warning, "A queue message that is not a delivery message was put in the poison queue ({Length} characters).")]
     public static partial void UnreadableMessage(ILogger logger, int length);
 
-    [LoggerMessage(4012, LogLevel.Warning, "Queue message for delivery {DeliveryId} from {Source} failed {DequeueCount} times and went to the poison queue; the journal row is swept again by reconcile.")]
-    public static partial void GaveUpOnMessage(ILogger logger, string source, string deliveryId, long dequeueCount);
-
-    [LoggerMessage(4013, LogLevel.Warning, "The queue poller could not read the queue ({Reason}); it tries again.")]
-    public static partial void PollFailed(ILogger logger, string reason);
-
-    [LoggerMessage(4014, LogLevel.Warning, "Queue message for delivery {DeliveryId} from {Source} (dequeue {DequeueCount}) failed and is tried again later: {Reason}")]
-    public static partial void HandlingFailed(ILogger logger, string source, string deliveryId, long dequeueCount, string reason);
 }

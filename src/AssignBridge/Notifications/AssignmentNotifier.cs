@@ -1,7 +1,10 @@
+using AssignBridge.Queues;
 using System.Net.Http.Json;
+using System.Text.Json;
+using AssignBridge.Hosting;
+using Azure.Storage.Queues;
 using System.Text;
 using System.Text.Json.Serialization;
-using System.Threading.Channels;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
@@ -15,31 +18,79 @@ internal sealed record AssignedNotice(string Space, IReadOnlyList<string> AlertI
 internal sealed record WebhookText([property: JsonPropertyName("text")] string Text);
 
 [JsonSerializable(typeof(WebhookText))]
+[JsonSerializable(typeof(AssignedNotice))]
 internal sealed partial class NotificationJsonContext : JsonSerializerContext;
 
 /// <summary>
 /// Tells the newly assigned people, through a Slack and/or Teams incoming webhook, that alerts were assigned to
-/// them, with links to the alerts in Kibana. Best effort and off the delivery's path: notices are queued (bounded,
-/// the oldest dropped when full) and sent in the background; a notice already sent for the same delivery, space
-/// and people (a retried attempt re-applies its requests) is not sent again.
+/// them, with links to the alerts in Kibana. Best effort and off the delivery's path: a notice is a message on the
+/// notice queue (nothing runs behind an answer: a Flex instance may be recycled the moment it answers), sent by the
+/// queue function <c>SendNotice</c> (standalone: the poller); a notice this instance already sent for the same
+/// delivery, space and people (a retried attempt re-applies its requests) is not sent again.
 /// </summary>
 internal sealed class AssignmentNotifier(
+    QueueServiceClient queues,
     IHttpClientFactory httpClients,
     IOptions<NotificationOptions> options,
+    IOptions<QueueOptions> queueOptions,
     IOptions<KibanaOptions> kibana,
     TimeProvider time,
-    ILogger<AssignmentNotifier> logger) : BackgroundService
+    ILogger<AssignmentNotifier> logger) : IQueueWork
 {
     public const string HttpClientName = "notifications";
-    private readonly Channel<AssignedNotice> _queue = Channel.CreateBounded<AssignedNotice>(new BoundedChannelOptions(1_000) { FullMode = BoundedChannelFullMode.DropOldest });
     private readonly ExpiringCache<string, bool> _sent = new(10_000, time);
+    private volatile bool _exists;
 
-    public void Enqueue(AssignedNotice notice)
+    public QueueClient Queue { get; } = queues.GetQueueClient(queueOptions.Value.NoticesName);
+
+    public QueueClient Poison { get; } = queues.GetQueueClient(queueOptions.Value.NoticesName + "-poison");
+
+    /// <summary>Puts the notice on the notice queue when notices are configured. Never throws: a notice that cannot be queued is logged and dropped (the audit trail holds the assignment).</summary>
+    public async Task EnqueueAsync(AssignedNotice notice, CancellationToken cancellationToken)
     {
-        if (options.Value.Enabled && notice.AddedUids.Count > 0 && notice.AlertIds.Count > 0)
+        if (!options.Value.Enabled || notice.AddedUids.Count == 0 || notice.AlertIds.Count == 0)
         {
-            _queue.Writer.TryWrite(notice);
+            return;
         }
+
+        try
+        {
+            if (!_exists)
+            {
+                await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                _exists = true;
+            }
+
+            await Queue.SendMessageAsync(JsonSerializer.Serialize(notice, NotificationJsonContext.Default.AssignedNotice), cancellationToken);
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason || exception is OperationCanceledException)
+        {
+            _exists = false;
+            Log.NotSent(logger, "queue", StorageGuard.Reason(exception, cancellationToken) ?? "cancelled");
+        }
+    }
+
+    /// <summary>One message of the notice queue: send it (once per instance), or poison it when it is not a notice.</summary>
+    public async Task<QueueOutcome> HandleAsync(string message, long dequeueCount, CancellationToken cancellationToken)
+    {
+        AssignedNotice? notice;
+        try
+        {
+            notice = JsonSerializer.Deserialize(message, NotificationJsonContext.Default.AssignedNotice);
+        }
+        catch (JsonException)
+        {
+            notice = null;
+        }
+
+        if (notice is null || notice.Intent is null)
+        {
+            return QueueOutcome.NotOurs;
+        }
+
+        await SendAsync(notice, cancellationToken);
+        return new QueueOutcome(false);
     }
 
     /// <summary>The message text, in the link syntax of the target (<c>&lt;url|text&gt;</c> for Slack, Markdown for Teams).</summary>
@@ -77,43 +128,26 @@ internal sealed class AssignmentNotifier(
         return new Uri($"{root}/{KibanaSpaces.Prefix(space)}app/security/alerts/redirect/{Uri.EscapeDataString(alertId)}?index=.alerts-security.alerts-{space}");
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>Posts the notice to each configured webhook. A failed post is logged, not thrown: a notice is best effort, never tried again.</summary>
+    private async Task SendAsync(AssignedNotice notice, CancellationToken cancellationToken)
     {
-        try
+        var key = $"{notice.Intent.Source}\n{notice.Intent.DeliveryId}\n{notice.Space}\n{string.Join(',', notice.AddedUids)}\n{string.Join(',', notice.AlertIds)}";
+        if (_sent.TryGet(key, out _))
         {
-            await foreach (var notice in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                var key = $"{notice.Intent.Source}\n{notice.Intent.DeliveryId}\n{notice.Space}\n{string.Join(',', notice.AddedUids)}\n{string.Join(',', notice.AlertIds)}";
-                if (_sent.TryGet(key, out _))
-                {
-                    continue;
-                }
-
-                _sent.Set(key, true, TimeSpan.FromDays(1));
-                try
-                {
-                    var settings = options.Value;
-                    var kibanaUrl = settings.KibanaPublicUrl ?? kibana.Value.Url!;
-                    if (settings.SlackWebhookUrl is { } slack)
-                    {
-                        await PostAsync("slack", slack, Compose(notice, kibanaUrl, settings.MaxLinks, slack: true), stoppingToken);
-                    }
-
-                    if (settings.TeamsWebhookUrl is { } teams)
-                    {
-                        await PostAsync("teams", teams, Compose(notice, kibanaUrl, settings.MaxLinks, slack: false), stoppingToken);
-                    }
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    // One notice that fails in a way nobody foresaw must not stop the others (nor, thrown, the host).
-                    Log.NotSent(logger, "any", exception.GetType().Name);
-                }
-            }
+            return;
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+
+        _sent.Set(key, true, TimeSpan.FromDays(1));
+        var settings = options.Value;
+        var kibanaUrl = settings.KibanaPublicUrl ?? kibana.Value.Url!;
+        if (settings.SlackWebhookUrl is { } slack)
         {
-            // Shutting down: queued notices are dropped; the audit trail holds the assignments.
+            await PostAsync("slack", slack, Compose(notice, kibanaUrl, settings.MaxLinks, slack: true), cancellationToken);
+        }
+
+        if (settings.TeamsWebhookUrl is { } teams)
+        {
+            await PostAsync("teams", teams, Compose(notice, kibanaUrl, settings.MaxLinks, slack: false), cancellationToken);
         }
     }
 
@@ -166,7 +200,7 @@ internal static class NotificationsExtensions
         services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName);
         services.AddHttpClient(AssignmentNotifier.HttpClientName).RemoveAllLoggers(); // the default handlers would log the webhook URL, which is a credential
         services.AddSingleton<AssignmentNotifier>();
-        services.AddHostedService(sp => sp.GetRequiredService<AssignmentNotifier>());
+        services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<AssignmentNotifier>());
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using AssignBridge.Journal;
+using AssignBridge.Queues;
 using AssignBridge.Reconciliation;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
@@ -173,9 +174,15 @@ public sealed class BridgeHarness : IAsyncDisposable
         return node;
     }
 
-    /// <summary>Handles every queue message visible now, as the standalone poller (and the host's listener) would.</summary>
-    internal Task<IReadOnlyList<QueueResult?>> DrainQueueAsync() =>
-        ActivatorUtilities.CreateInstance<DeliveryQueuePoller>(_app.Services).DrainAsync(CancellationToken.None);
+    /// <summary>Handles every delivery message visible now, as the standalone poller (and the host's listener) would; null for one that failed or was poisoned.</summary>
+    internal async Task<IReadOnlyList<QueueResult?>> DrainQueueAsync() =>
+        [.. (await DrainAsync(_app.Services.GetRequiredService<DeliveryWork>())).Select(outcome => outcome?.Result as QueueResult)];
+
+    /// <summary>Sends every assignment notice queued now, as the SendNotice function would.</summary>
+    internal Task<IReadOnlyList<QueueOutcome?>> DrainNoticesAsync() => DrainAsync(_app.Services.GetRequiredService<AssignBridge.Notifications.AssignmentNotifier>());
+
+    private Task<IReadOnlyList<QueueOutcome?>> DrainAsync(IQueueWork work) =>
+        ActivatorUtilities.CreateInstance<QueuePoller>(_app.Services, work).DrainAsync(CancellationToken.None);
 
     public async Task MapAsync(string ns, string externalId, string uid)
     {
@@ -186,6 +193,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         Client.Dispose();
         var queue = Queue;
+        var notices = _app.Services.GetRequiredService<AssignBridge.Notifications.AssignmentNotifier>();
         await _app.StopAsync();
         await _app.DisposeAsync();
         await People.DeleteAsync();
@@ -196,6 +204,8 @@ public sealed class BridgeHarness : IAsyncDisposable
         {
             await queue.Queue.DeleteIfExistsAsync();
             await queue.Poison.DeleteIfExistsAsync();
+            await notices.Queue.DeleteIfExistsAsync();
+            await notices.Poison.DeleteIfExistsAsync();
         }
         catch (Exception exception) when (exception is Azure.RequestFailedException or AggregateException)
         {

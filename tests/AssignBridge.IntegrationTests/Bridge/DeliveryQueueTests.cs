@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
+using AssignBridge.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

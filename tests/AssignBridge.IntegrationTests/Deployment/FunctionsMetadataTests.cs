@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Journal;
+using AssignBridge.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace AssignBridge.IntegrationTests.Deployment;
@@ -60,7 +61,10 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("queueTrigger", queue["type"]!.GetValue<string>());
         Assert.Equal(QueueOptions.DefaultName, queue["queueName"]!.GetValue<string>());
         Assert.Equal("AzureWebJobsStorage", queue["connection"]!.GetValue<string>());
-        Assert.Equal(["ApplyDelivery", "Reconcile"], functions.Values.Where(f => !f.IsHttp).Select(f => f.Name).Order(StringComparer.Ordinal));
+        var notices = functions["SendNotice"].Trigger;
+        Assert.Equal(QueueOptions.DefaultNoticesName, notices["queueName"]!.GetValue<string>());
+        Assert.Equal("AzureWebJobsStorage", notices["connection"]!.GetValue<string>());
+        Assert.Equal(["ApplyDelivery", "Reconcile", "SendNotice"], functions.Values.Where(f => !f.IsHttp).Select(f => f.Name).Order(StringComparer.Ordinal));
     }
 
     [Fact]

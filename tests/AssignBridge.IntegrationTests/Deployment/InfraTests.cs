@@ -127,7 +127,7 @@ public sealed partial class InfraTests
         Assert.Contains("output queueEndpoint string = account.properties.primaryEndpoints.queue", storage, StringComparison.Ordinal);
         Assert.Contains("'Microsoft.Storage/storageAccounts/queueServices/queues@", storage, StringComparison.Ordinal);
         Assert.Contains("var deliveryQueueName = 'deliveries'", main, StringComparison.Ordinal);
-        Assert.Matches(@"queueNames: \[\s*deliveryQueueName\s+'\$\{deliveryQueueName\}-poison'\s*\]", main);
+        Assert.Matches(@"queueNames: \[\s*deliveryQueueName\s+'\$\{deliveryQueueName\}-poison'\s+'\$\{deliveryQueueName\}-notices'\s+'\$\{deliveryQueueName\}-notices-poison'\s*\]", main);
     }
 
     [Fact]

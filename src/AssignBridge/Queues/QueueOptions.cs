@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace AssignBridge.Journal;
+namespace AssignBridge.Queues;
 
 /// <summary>
 /// The delivery queue. Under the Functions host the queue trigger's own behaviour is set in host.json
@@ -14,9 +14,14 @@ internal sealed class QueueOptions
     /// <summary>The queue the [QueueTrigger] function listens to; its poison queue is <c>{name}-poison</c>.</summary>
     public const string DefaultName = "deliveries";
 
+    /// <summary>The queue of assignment notices (Slack/Teams incoming webhooks), beside the delivery queue.</summary>
+    public const string DefaultNoticesName = DefaultName + NoticesSuffix;
+
+    private const string NoticesSuffix = "-notices";
+
     /// <summary>The queue name. Only a standalone run (tests) may change it: the trigger under the host listens to <see cref="DefaultName"/>.</summary>
     [Required]
-    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$", ErrorMessage = "Queue:Name must be a legal queue name of at most 56 characters (lowercase letters, digits, single hyphens).")]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,46}[a-z0-9]$", ErrorMessage = "Queue:Name must be a legal queue name of at most 48 characters (lowercase letters, digits, single hyphens), so that its notice and poison queues are legal too.")]
     public string Name { get; set; } = DefaultName;
 
     /// <summary>Whether a standalone process polls the queue itself (never under the Functions host, whose listener does).</summary>
@@ -43,4 +48,6 @@ internal sealed class QueueOptions
     public int AttemptSeconds { get; set; } = 60;
 
     public string PoisonName => Name + "-poison";
+
+    public string NoticesName => Name + NoticesSuffix;
 }

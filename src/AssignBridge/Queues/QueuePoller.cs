@@ -2,25 +2,25 @@ using AssignBridge.Hosting;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 
-namespace AssignBridge.Journal;
+namespace AssignBridge.Queues;
 
 /// <summary>
 /// Stands in for the Functions host's queue listener when the app runs on its own (local runs, tests, a container): it
-/// feeds <see cref="DeliveryQueueHandler"/> with the host's semantics. A message is hidden while it is handled, deleted
+/// feeds one <see cref="IQueueWork"/> (the delivery queue, the notice queue) with the host's semantics. A message is hidden while it is handled, deleted
 /// when handling returns, left to reappear after <see cref="QueueOptions.VisibilityTimeoutSeconds"/> when it throws,
 /// and moved to the poison queue once it has been dequeued more than <see cref="QueueOptions.MaxDequeueCount"/> times.
 /// Hand-written because the host's listener is not a library the app can run without the host.
 /// </summary>
-internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHandler handler, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueuePoller> logger)
+internal sealed class QueuePoller(IQueueWork work, IOptions<QueueOptions> options, TimeProvider time, ILogger<QueuePoller> logger)
 {
     /// <summary>
     /// Handles the messages visible now, a batch at a time, until none is left; returns what each came to (null for a
     /// message that failed or went to the poison queue). A message that becomes visible meanwhile (a retry due at
     /// once) is taken in the same call.
     /// </summary>
-    public async Task<IReadOnlyList<QueueResult?>> DrainAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueueOutcome?>> DrainAsync(CancellationToken cancellationToken)
     {
-        var handled = new List<QueueResult?>();
+        var handled = new List<QueueOutcome?>();
         while (await PollOnceAsync(cancellationToken) is { Count: > 0 } batch)
         {
             handled.AddRange(batch);
@@ -30,7 +30,7 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
     }
 
     /// <summary>One batch: what each message taken came to (empty when the queue is empty or cannot be read).</summary>
-    public async Task<IReadOnlyList<QueueResult?>> PollOnceAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<QueueOutcome?>> PollOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
 
@@ -39,7 +39,7 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
         QueueMessage[] messages;
         try
         {
-            messages = (await queue.Queue.ReceiveMessagesAsync(settings.BatchSize, hidden, cancellationToken)).Value;
+            messages = (await work.Queue.ReceiveMessagesAsync(settings.BatchSize, hidden, cancellationToken)).Value;
         }
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
         {
@@ -50,30 +50,25 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
         return await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
     }
 
-    private async Task<QueueResult?> HandleAsync(QueueMessage received, CancellationToken cancellationToken)
+    private async Task<QueueOutcome?> HandleAsync(QueueMessage received, CancellationToken cancellationToken)
     {
         var settings = options.Value;
         var text = received.Body.ToString();
-        var message = DeliveryMessage.Parse(text);
-        QueueResult? result = null;
+        QueueOutcome? result = null;
         try
         {
-            if (message is null)
+            if (received.DequeueCount > settings.MaxDequeueCount)
             {
-                Log.UnreadableMessage(logger, text.Length);
-                await queue.Poison.SendMessageAsync(text, cancellationToken);
+                Log.GaveUpOnMessage(logger, work.Queue.Name, received.MessageId, received.DequeueCount - 1);
+                await work.Poison.SendMessageAsync(text, cancellationToken);
             }
-            else if (received.DequeueCount > settings.MaxDequeueCount)
+            else if ((result = await work.HandleAsync(text, received.DequeueCount, cancellationToken)).Unreadable)
             {
-                Log.GaveUpOnMessage(logger, message.Source, message.DeliveryId, received.DequeueCount - 1);
-                await queue.Poison.SendMessageAsync(text, cancellationToken);
-            }
-            else
-            {
-                result = await handler.HandleAsync(message, received.DequeueCount, cancellationToken);
+                await work.Poison.SendMessageAsync(text, cancellationToken);
+                result = null;
             }
 
-            await queue.Queue.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken);
+            await work.Queue.DeleteMessageAsync(received.MessageId, received.PopReceipt, cancellationToken);
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -83,10 +78,10 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
         catch (Exception exception)
         {
             // As the host does with a function that throws: the message is tried again after the visibility timeout.
-            Log.HandlingFailed(logger, message?.Source ?? "?", message?.DeliveryId ?? "?", received.DequeueCount, $"{exception.GetType().Name}: {exception.Message}");
+            Log.HandlingFailed(logger, work.Queue.Name, received.MessageId, received.DequeueCount, $"{exception.GetType().Name}: {exception.Message}");
             try
             {
-                await queue.Queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(settings.VisibilityTimeoutSeconds), cancellationToken: CancellationToken.None);
+                await work.Queue.UpdateMessageAsync(received.MessageId, received.PopReceipt, visibilityTimeout: TimeSpan.FromSeconds(settings.VisibilityTimeoutSeconds), cancellationToken: CancellationToken.None);
             }
             catch (Exception update) when (StorageGuard.Reason(update, CancellationToken.None) is not null)
             {
@@ -134,8 +129,8 @@ internal sealed class DeliveryQueuePoller(DeliveryQueue queue, DeliveryQueueHand
     }
 }
 
-/// <summary>Runs <see cref="DeliveryQueuePoller"/> in a standalone process once it listens, unless <see cref="QueueOptions.Poll"/> is off.</summary>
-internal sealed class DeliveryQueuePollerService(IServiceProvider services, IOptions<QueueOptions> options, IHostApplicationLifetime lifetime) : BackgroundService
+/// <summary>Runs a <see cref="QueuePoller"/> for every <see cref="IQueueWork"/> in a standalone process once it listens, unless <see cref="QueueOptions.Poll"/> is off.</summary>
+internal sealed class QueuePollerService(IServiceProvider services, IOptions<QueueOptions> options, IHostApplicationLifetime lifetime) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -144,6 +139,6 @@ internal sealed class DeliveryQueuePollerService(IServiceProvider services, IOpt
             return;
         }
 
-        await services.GetRequiredService<DeliveryQueuePoller>().RunAsync(stoppingToken);
+        await Task.WhenAll(services.GetServices<IQueueWork>().Select(work => ActivatorUtilities.CreateInstance<QueuePoller>(services, work).RunAsync(stoppingToken)));
     }
 }
