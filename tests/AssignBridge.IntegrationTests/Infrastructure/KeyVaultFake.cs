@@ -42,6 +42,7 @@ public sealed class KeyVaultFake : IAsyncDisposable
     private readonly Lock _secretsLock = new();
     private readonly HttpClientHandler _clientHandler;
     private int _getSecretRequests;
+    private static readonly string s_tenantId = Guid.NewGuid().ToString();
     private int _challengesIssued;
 
     private KeyVaultFake(WebApplication app, X509Certificate2 certificate, Uri vaultUri)
@@ -50,7 +51,7 @@ public sealed class KeyVaultFake : IAsyncDisposable
         _certificate = certificate;
         _certificateHash = certificate.GetCertHashString(HashAlgorithmName.SHA256);
         VaultUri = vaultUri;
-        TenantId = Guid.NewGuid().ToString();
+        TenantId = s_tenantId;
         AccessToken = "kv-fake-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
         _expectedAuthorization = Encoding.UTF8.GetBytes("Bearer " + AccessToken);
         _credential = new CountingTokenCredential(AccessToken);
@@ -60,7 +61,11 @@ public sealed class KeyVaultFake : IAsyncDisposable
     /// <summary>The vault's base address, <c>https://127.0.0.1:{port}/</c>.</summary>
     public Uri VaultUri { get; }
 
-    /// <summary>The tenant named in the challenge's <c>authorization</c> URI.</summary>
+    /// <summary>
+    /// The tenant named in the challenge's <c>authorization</c> URI: one for every fake in the process, because the Key
+    /// Vault client caches each vault authority's challenge for the process, and a later fake can get the port (so the
+    /// authority) of an earlier one; with a tenant of its own it would then see a token request for the earlier tenant.
+    /// </summary>
     public string TenantId { get; }
 
     /// <summary>The only bearer token this vault accepts; <see cref="Credential"/> hands it out.</summary>
