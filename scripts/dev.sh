@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs AssignBridge locally on embedded defaults: Azurite (tables), the Kibana simulator on :5601 with
+# Runs AssignBridge locally (standalone, no Functions host) on embedded defaults: Azurite (tables and queues), the Kibana simulator on :5601 with
 # sample alerts, the sample people mappings, and the bridge on :7071. Ctrl-C stops everything.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,8 +36,10 @@ pids+=($!)
 wait_for_port 5601 kibana-simulator
 
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
-dotnet run --project src/AssignBridge --no-build --no-launch-profile -- people import "$root/samples/people.json"
+# The built assembly, started directly: `dotnet run` on a Functions project hands over to Core Tools (`func start`).
+bridge="$root/src/AssignBridge/bin/Debug/net10.0/AssignBridge.dll"
+dotnet "$bridge" people import "$root/samples/people.json"
 
 echo "Kibana simulator: http://127.0.0.1:5601/_simulator/alerts  (log: $state/kibana-simulator.log)"
 echo "AssignBridge:     http://127.0.0.1:7071/api/health"
-dotnet run --project src/AssignBridge --no-build --no-launch-profile
+dotnet "$bridge"
