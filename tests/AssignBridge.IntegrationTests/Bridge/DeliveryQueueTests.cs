@@ -45,7 +45,7 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
         Assert.All(Enumerable.Range(0, deliveries), i => Assert.Null(bridge.Kibana.State.GetAssignees("default", $"alert-{i}")));
         bridge.Kibana.State.Faults.Reset();
         var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
-        await WaitUntilAsync(async () => (await journal.ListAsync(DeliveryStatus.Applied, "api", deliveries + 1)).Count == deliveries);
+        await Wait.UntilAsync(async () => (await journal.ListAsync(DeliveryStatus.Applied, "api", deliveries + 1)).Count == deliveries);
 
         var accepted200 = bridge.Kibana.State.Requests.Where(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal) && r.Status == 200)
             .SelectMany(r => JsonNode.Parse(r.Body)!["ids"]!.AsArray().Select(id => id!.GetValue<string>()))
@@ -173,16 +173,5 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
         };
         request.Headers.Add("Idempotency-Key", deliveryId);
         return bridge.Client.SendAsync(request);
-    }
-
-    /// <summary>Waits for the poller's work, failing only after two minutes (a bound against hanging, not a speed).</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(100);
-        }
     }
 }

@@ -199,8 +199,8 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         {
             var post = first.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
             var journal = azurite.CreateTableServiceClient().GetTableClient("journal" + suffix);
-            await WaitUntilAsync(async () => await CountAsync(journal) == 1);
-            await WaitUntilAsync(() => Task.FromResult(simulator.State.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal)))); // held by the simulator's latency
+            await Wait.UntilAsync(async () => await CountAsync(journal) == 1);
+            await Wait.UntilAsync(() => Task.FromResult(simulator.State.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal)))); // held by the simulator's latency
             first.Kill();
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => post);
         }
@@ -216,10 +216,10 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             ["Reconcile:Schedule"] = "* * * * * *",
             ["Reconcile:RequeueGraceSeconds"] = "0",
         });
-        await WaitUntilAsync(() => Task.FromResult(simulator.State.GetAssignees("default", "alert-1") is not null));
+        await Wait.UntilAsync(() => Task.FromResult(simulator.State.GetAssignees("default", "alert-1") is not null));
 
         Assert.Equal(["u_alice_0"], simulator.State.GetAssignees("default", "alert-1"));
-        await WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await foreach (var row in azurite.CreateTableServiceClient().GetTableClient("journal" + suffix).QueryAsync<TableEntity>())
             {
@@ -296,16 +296,6 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
         return count;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(90); // a bound against hanging, far above what a busy machine takes
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>The bridge as its own OS process (the app's own assembly run by dotnet), so that it can really be killed.</summary>
     private sealed class BridgeProcess : IDisposable
     {
@@ -338,7 +328,7 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             process.BeginErrorReadLine();
             var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(150) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings["Assignments:Tokens:0"]);
-            await WaitUntilAsync(async () =>
+            await Wait.UntilAsync(async () =>
             {
                 Assert.False(process.HasExited, "the bridge process exited at start-up");
                 try
