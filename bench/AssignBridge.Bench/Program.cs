@@ -6,7 +6,7 @@ using Azure.Data.Tables;
 using KibanaSimulator;
 
 // scripts/bench.sh publishes the packages and runs this. Arguments: --packages <dir> --out <results.json> [--quick]
-// [--skip load,cold]. Each package is started standalone (ChildApp.cs).
+// [--only load,cold] [--skip load,cold]. Each package is started standalone (ChildApp.cs).
 var options = Arguments.Parse(args);
 var report = new Report();
 Console.WriteLine($"AssignBridge bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, packages in {options.Packages}{(options.Quick ? ", quick" : "")}");
@@ -63,7 +63,7 @@ int AssigneeCalls() => kibana.State.Requests.Count(r => r.Path.EndsWith("/signal
 var bridgeExe = Path.Combine(options.Packages, "bridge-r2r", "AssignBridge");
 
 // 1, 3 and 4: warm overhead and the burst, with the peak RSS of each phase.
-if (!options.Skip.Contains("load"))
+if (options.Runs("load"))
 {
     await using var bridge = ChildApp.Start(bridgeExe, settings);
     using var http = Traffic.Client(64);
@@ -144,7 +144,7 @@ if (!options.Skip.Contains("load"))
 // 3 and 4: a burst of 1,000 assignments of 1,000 alerts within one second, on a fresh Azurite and bridge: Azurite's
 // in-memory store costs more CPU per request as its tables grow (about 4 ms per delivery fresh, nearer 6 after the
 // warm phase's 10,000 deliveries), which Table Storage does not do to the bridge's machine.
-if (!options.Skip.Contains("load"))
+if (options.Runs("load"))
 {
     await using var storage = await Azurite.StartAsync(options.Root);
     await using var bridge = ChildApp.Start(bridgeExe, await OnStorageAsync(storage));
@@ -191,7 +191,7 @@ if (!options.Skip.Contains("load"))
 }
 
 // 2: cold start, interleaved so that every variant sees the same machine state.
-if (!options.Skip.Contains("cold"))
+if (options.Runs("cold"))
 {
     var knobs = new (string Name, Dictionary<string, string> Environment)[]
     {
@@ -287,18 +287,33 @@ static async Task MapPeopleAsync(Azurite storage)
 
 static double Median(List<double> values) => values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 
-internal sealed record Arguments(string Root, string Packages, string Output, bool Quick, IReadOnlyList<string> Skip)
+internal sealed record Arguments(string Root, string Packages, string Output, bool Quick, IReadOnlyList<string> Only, IReadOnlyList<string> Skip)
 {
+    /// <summary>The phases: warm and burst with their memory figures (load), cold start.</summary>
+    public static readonly string[] Phases = ["load", "cold"];
+
+    /// <summary>Whether <paramref name="phase"/> runs: named by --only (or no --only given) and not named by --skip.</summary>
+    public bool Runs(string phase) => (Only.Count == 0 || Only.Contains(phase)) && !Skip.Contains(phase);
+
     public static Arguments Parse(string[] args)
     {
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        string[] PhasesOf(string name)
+        {
+            var phases = (Value(name) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            return phases.FirstOrDefault(p => !Phases.Contains(p)) is { } unknown
+                ? throw new ArgumentException($"{name} {unknown}: the phases are {string.Join(", ", Phases)}.")
+                : phases;
+        }
+
         var root = Value("--root") ?? Directory.GetCurrentDirectory();
         return new Arguments(
             root,
             Value("--packages") ?? Path.Combine(root, "artifacts", "bench", "packages"),
             Value("--out") ?? Path.Combine(root, "artifacts", "bench", "results.json"),
             args.Contains("--quick"),
-            (Value("--skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
+            PhasesOf("--only"),
+            PhasesOf("--skip"));
     }
 }
 
