@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# The benchmark suite (README "Performance"): warm overhead, burst and memory (phase load), cold start (cold); each
-# figure set against a baseline measured in the same run, all on loopback.
+# The benchmark suite (README "Performance"): warm overhead, burst and memory (phase load), the backlog after a Kibana
+# outage (backlog), cold start (cold); each figure set against a baseline measured in the same run, all on loopback.
 # Prints a Markdown table and writes artifacts/bench/results.json.
 #
 # Usage: scripts/bench.sh [--quick] [--no-publish] [--only PHASES] [--skip PHASES]
-#   --quick         fewer requests and cold-start runs (noisier figures)
+#   --quick         fewer requests, cold-start runs and backlog deliveries (500 instead of 5,000; noisier figures)
 #   --no-publish    reuse the packages of the last run under artifacts/bench/packages
-#   --only PHASES   run only these phases, comma-separated: load, cold (e.g. --only load)
+#   --only PHASES   run only these phases, comma-separated: load, backlog, cold (e.g. --only backlog)
 #   --skip PHASES   leave these phases out (e.g. --skip cold)
 #
 # Each package is a plain `dotnet publish` output, self-contained linux-x64, with the executable at its root; the bench
 # starts it standalone (--urls=http://127.0.0.1:<port>, readiness GET /api/health), not under the Functions host. The
 # cold-start phase needs eight packages: the bridge and an empty ASP.NET Core app (bench/EmptyApp, the cold-start
 # floor), each ReadyToRun, composite ReadyToRun, plain JIT and Native AOT (when clang is installed); the other phases
-# (load) only the bridge's ReadyToRun package, so only that one is published when cold does not run. It starts its own
+# only the bridge's ReadyToRun package, so only that one is published when cold does not run. It starts its own
 # in-memory Azurite from tools/node_modules (never installs it: run scripts/test.sh or `npm ci --prefix tools` once)
 # and hosts the Kibana simulator in process. Not part of scripts/test.sh: it takes several minutes.
 set -euo pipefail
@@ -32,7 +32,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=(--quick) ;;
     --no-publish) publish=0 ;;
     --only|--skip)
-      [[ $# -ge 2 ]] || { echo "$1 needs a comma-separated list of phases: load, cold" >&2; exit 2; }
+      [[ $# -ge 2 ]] || { echo "$1 needs a comma-separated list of phases: load, backlog, cold" >&2; exit 2; }
       [[ $1 == --only ]] && only="$2" || skip="$2"
       phases+=("$1" "$2")
       shift ;;
