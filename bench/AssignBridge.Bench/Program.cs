@@ -225,6 +225,7 @@ if (options.Runs("backlog"))
     kibana.State.Faults.Reset();
     var returned = DateTimeOffset.UtcNow;
     var sinceReturn = System.Diagnostics.Stopwatch.StartNew();
+    var (drainBridgeCpu, drainAzuriteCpu) = (ProcStat.CpuMilliseconds(bridge.ProcessId), ProcStat.CpuMilliseconds(storage.ProcessId));
 
     // What is left of the back-off: the latest next attempt time of the rows retrying as Kibana returns.
     var atReturn = await BacklogRowsAsync(journal);
@@ -251,6 +252,10 @@ if (options.Runs("backlog"))
         await Task.Delay(TimeSpan.FromSeconds(1));
     }
 
+    // How busy the two processes were while the backlog drained (in % of one core; the machine has Environment.ProcessorCount).
+    var drained = sinceReturn.Elapsed.TotalMilliseconds;
+    drainBridgeCpu = (ProcStat.CpuMilliseconds(bridge.ProcessId) - drainBridgeCpu) / drained * 100;
+    drainAzuriteCpu = (ProcStat.CpuMilliseconds(storage.ProcessId) - drainAzuriteCpu) / drained * 100;
     var applied = rows.Where(r => r.Status == "applied").ToList();
     var notApplied = total - applied.Count;
     var lastApplied = applied.Select(r => r.CompletedAt).Max();
@@ -271,6 +276,7 @@ if (options.Runs("backlog"))
     var scenario = $"backlog {total}";
     Console.WriteLine($"  {scenario}: {accepted.Requests - accepted.Failed} of {total} answered 202 in {accepted.Elapsed.TotalSeconds:0.0} s of outage ({senders} senders, {duringOutage} failed Kibana calls, {warmed.Failed} of {warmed.Requests} warm-up deliveries not applied);"
         + $" back-off left at Kibana's return {backoffLeft:0.0} s; all applied {untilApplied:0.0} s after it ({applied.Count} applied, {notApplied} not), last alert assigned in Kibana after {untilAssigned:0.0} s, {afterReturn.Count} Kibana calls ({afterReturn.Count(r => r.Status != 200)} failed);"
+        + $" CPU while draining: bridge {drainBridgeCpu:0}%, Azurite {drainAzuriteCpu:0}% of one core;"
         + $" attempts per delivery mean {attempts.Average():0.00}, max {attempts.Max():0}; direct {total} requests {direct.Elapsed.TotalSeconds:0.00} s, {directCalls} calls;"
         + $" reconcile-only retries ({reconcileRuns} runs of 100 every 5 min) would take about {reconcileOnly / 60:0} min");
     foreach (var (status, count) in rows.Where(r => r.Status != "applied").GroupBy(r => $"{r.Status}: {r.LastError}").Select(g => (g.Key, g.Count())).OrderByDescending(g => g.Item2).Take(5))
@@ -287,6 +293,7 @@ if (options.Runs("backlog"))
     report.Add(scenario, "Kibana's return to all applied (s) vs reconcile-only retries, 100 per 5 min (computed)", untilApplied, reconcileOnly, null, null);
     report.Add(scenario, "Kibana's return to the last alert assigned in Kibana (s)", untilAssigned, direct.Elapsed.TotalSeconds, null, null);
     report.Add(scenario, "Kibana calls after its return (vs direct)", afterReturn.Count, directCalls, null, null);
+    report.Add(scenario, "CPU while draining, % of one core: bridge / Azurite", drainBridgeCpu, drainAzuriteCpu, null, null, ratio: false);
     report.Add(scenario, "attempts per delivery: mean / max", attempts.Average(), attempts.Max(), null, null, ratio: false);
     report.Add(scenario, "deliveries not applied", notApplied, 0, "0", _ => notApplied == 0, ratio: false);
 }
