@@ -260,6 +260,10 @@ if (options.Runs("backlog"))
     var notApplied = total - applied.Count;
     var lastApplied = applied.Select(r => r.CompletedAt).Max();
     var untilApplied = notApplied == 0 && lastApplied is { } last ? (last - returned).TotalSeconds : double.NaN;
+    // The shape of the drain: when half were applied, and how many were applied by the time the back-off left had run out.
+    var appliedAfter = applied.Where(r => r.CompletedAt is not null).Select(r => (r.CompletedAt!.Value - returned).TotalSeconds).Order().ToList();
+    var halfApplied = appliedAfter.Count == 0 ? double.NaN : appliedAfter[(appliedAfter.Count - 1) / 2];
+    var withinBackoff = appliedAfter.Count(t => t <= backoffLeft);
     var assigneeRequests = kibana.State.Requests.Where(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal)).ToList();
     var afterReturn = assigneeRequests.Where(r => r.At >= returned).ToList();
     var duringOutage = assigneeRequests.Count(r => r.At >= outageStarted && r.At < returned);
@@ -275,7 +279,7 @@ if (options.Runs("backlog"))
 
     var scenario = $"backlog {total}";
     Console.WriteLine($"  {scenario}: {accepted.Requests - accepted.Failed} of {total} answered 202 in {accepted.Elapsed.TotalSeconds:0.0} s of outage ({senders} senders, {duringOutage} failed Kibana calls, {warmed.Failed} of {warmed.Requests} warm-up deliveries not applied);"
-        + $" back-off left at Kibana's return {backoffLeft:0.0} s; all applied {untilApplied:0.0} s after it ({applied.Count} applied, {notApplied} not), last alert assigned in Kibana after {untilAssigned:0.0} s, {afterReturn.Count} Kibana calls ({afterReturn.Count(r => r.Status != 200)} failed);"
+        + $" back-off left at Kibana's return {backoffLeft:0.0} s; all applied {untilApplied:0.0} s after it ({applied.Count} applied, {notApplied} not; half after {halfApplied:0.0} s, {withinBackoff} within the back-off left), last alert assigned in Kibana after {untilAssigned:0.0} s, {afterReturn.Count} Kibana calls ({afterReturn.Count(r => r.Status != 200)} failed);"
         + $" CPU while draining: bridge {drainBridgeCpu:0}%, Azurite {drainAzuriteCpu:0}% of one core;"
         + $" attempts per delivery mean {attempts.Average():0.00}, max {attempts.Max():0}; direct {total} requests {direct.Elapsed.TotalSeconds:0.00} s, {directCalls} calls;"
         + $" reconcile-only retries ({reconcileRuns} runs of 100 every 5 min) would take about {reconcileOnly / 60:0} min");
@@ -289,6 +293,8 @@ if (options.Runs("backlog"))
     report.Add(scenario, "outage: Kibana calls (all failed)", duringOutage, total, null, null);
     report.Add(scenario, "back-off still to run at Kibana's return (s)", backoffLeft, double.NaN, null, null);
     report.Add(scenario, "Kibana's return to all applied in the journal (s) vs the back-off left", untilApplied, backoffLeft, null, null);
+    report.Add(scenario, "Kibana's return to half applied (s) vs the back-off left", halfApplied, backoffLeft, null, null);
+    report.Add(scenario, "applied within the back-off left", withinBackoff, total, null, null);
     report.Add(scenario, "Kibana's return to all applied in the journal (s) vs direct", untilApplied, direct.Elapsed.TotalSeconds, null, null);
     report.Add(scenario, "Kibana's return to all applied (s) vs reconcile-only retries, 100 per 5 min (computed)", untilApplied, reconcileOnly, null, null);
     report.Add(scenario, "Kibana's return to the last alert assigned in Kibana (s)", untilAssigned, direct.Elapsed.TotalSeconds, null, null);
