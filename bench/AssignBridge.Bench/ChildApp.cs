@@ -7,8 +7,8 @@ using System.Text;
 namespace AssignBridge.Bench;
 
 /// <summary>
-/// A published app started the way the Functions host starts a custom handler: the executable in its folder, with
-/// FUNCTIONS_CUSTOMHANDLER_PORT and the app settings in the environment. Disposing kills it.
+/// A published package started standalone (no Functions host): the executable at the package's root, in its folder,
+/// listening on <c>--urls=http://127.0.0.1:&lt;free port&gt;</c>, with the app settings in the environment. Disposing kills it.
 /// </summary>
 internal sealed class ChildApp : IAsyncDisposable
 {
@@ -29,8 +29,16 @@ internal sealed class ChildApp : IAsyncDisposable
 
     public TimeSpan SinceStart => _sinceStart.Elapsed;
 
+    /// <summary>The path polled for readiness: the bridge's health route (any answer counts); the empty app maps the same path.</summary>
+    public const string ReadinessPath = "/api/health";
+
     public static ChildApp Start(string executable, IReadOnlyDictionary<string, string> environment)
     {
+        if (!File.Exists(executable))
+        {
+            throw new FileNotFoundException($"No executable at '{executable}': scripts/bench.sh publishes each package with the executable at its root (run it without --no-publish).", executable);
+        }
+
         var port = FreePort();
         var start = new ProcessStartInfo(executable)
         {
@@ -39,12 +47,13 @@ internal sealed class ChildApp : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var inherited in new[] { "ASPNETCORE_URLS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "KeyVault__Uri" })
+        // The command line wins over the environment anyway; an inherited URL setting is removed so that nothing else listens.
+        foreach (var inherited in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT", "KeyVault__Uri" })
         {
             start.Environment.Remove(inherited);
         }
 
-        start.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        start.ArgumentList.Add(string.Create(CultureInfo.InvariantCulture, $"--urls=http://127.0.0.1:{port}"));
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
@@ -61,7 +70,7 @@ internal sealed class ChildApp : IAsyncDisposable
         return app;
     }
 
-    /// <summary>Polls <c>GET /</c> like the Functions host (any answer counts) and returns the time since the process started.</summary>
+    /// <summary>Polls <c>GET /api/health</c> until it answers (any status counts) and returns the time since the process started.</summary>
     public async Task<TimeSpan> WaitUntilAnsweringAsync(HttpClient http)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -74,7 +83,7 @@ internal sealed class ChildApp : IAsyncDisposable
 
             try
             {
-                using var answer = await http.GetAsync(new Uri(Address, "/"), timeout.Token);
+                using var answer = await http.GetAsync(new Uri(Address, ReadinessPath), timeout.Token);
                 return SinceStart;
             }
             catch (HttpRequestException)

@@ -15,6 +15,7 @@ internal sealed class Traffic(Uri kibana)
     public const string AliceAccount = "5b10ac8d82e05b22cc7d4ef5";
     public const string AliceUid = "u_alice_0";
     public const string AlertField = "customfield_10050";
+    public const string AssignmentsToken = "bench-assignments-token";
 
     private static long s_sequence = 20_000;
 
@@ -77,6 +78,34 @@ internal sealed class Traffic(Uri kibana)
         }
 
         return applied;
+    }
+
+    /// <summary>
+    /// <c>POST /api/assignments</c> adding Alice (by her Jira account, through the people table) to one alert, with
+    /// <paramref name="deliveryId"/> as its Idempotency-Key (none: the bridge picks one). Returns the status code.
+    /// </summary>
+    public static async Task<int> PostAssignmentAsync(HttpClient http, Uri bridge, string alertId, string? deliveryId)
+    {
+        var body = $$"""{"alertIds":["{{alertId}}"],"add":["jira:{{AliceAccount}}"],"requestedBy":"bench"}""";
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(bridge, "api/assignments"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AssignmentsToken);
+        if (deliveryId is not null)
+        {
+            request.Headers.Add("Idempotency-Key", deliveryId);
+        }
+
+        using var response = await http.SendAsync(request);
+        var status = (int)response.StatusCode;
+        if (status is not (200 or 202) && NotApplied.Count < 5)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            NotApplied.Enqueue($"{status}: {text[..Math.Min(text.Length, 600)]}");
+        }
+
+        return status;
     }
 
     /// <summary>The first few answers that were not "applied", printed to say why.</summary>
