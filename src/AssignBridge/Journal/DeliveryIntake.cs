@@ -26,7 +26,7 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 /// attempt is recorded as due again. A delivery the attempt did not finish is on the delivery queue before the sender
 /// is answered (a Flex instance may be recycled the moment it answers), visible when its next attempt is due.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, TimeProvider time, ILogger<DeliveryIntake> logger)
 {
     /// <param name="followUp">Who to tell the outcome later when the first attempt does not finish it (a Slack response_url).</param>
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, FollowUpNote? followUp = null, CancellationToken cancellationToken = default)
@@ -77,6 +77,13 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         if (!created)
         {
             Log.Redelivered(logger, intent.Source, intent.DeliveryId, JournalEntry.StatusName(entry.Status));
+            if (sameBody && entry.Status is DeliveryStatus.Pending or DeliveryStatus.Retrying)
+            {
+                // Still waiting, and perhaps without a message (its first answer was a 503 because the journal write
+                // outlived the deadline, yet landed): the resend wakes it when it is due. A duplicate is harmless.
+                await queue.EnqueueAsync(new DeliveryMessage(intent.Source, intent.DeliveryId), Later(entry.ClaimedUntil, entry.NextAttemptAt) - time.GetUtcNow(), CancellationToken.None);
+            }
+
             return new IntakeRedelivered(intent.DeliveryId, entry, sameBody);
         }
 
@@ -87,6 +94,8 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         await queue.AfterAttemptAsync(new DeliveryMessage(intent.Source, intent.DeliveryId, early, attempt.Status == DeliveryStatus.Retrying ? followUp : null), attempt);
         return new IntakeAttempted(intent.DeliveryId, entry, attempt);
     }
+
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>Stops a read nobody will use and waits for it, so that nothing keeps running behind the answer.</summary>
     private static async Task ForgetAsync(Task<TicketMark?>? read, CancellationTokenSource cancel)

@@ -1,3 +1,4 @@
+using AssignBridge.Kibana;
 using AssignBridge.Queues;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +37,7 @@ internal sealed class DeliveryQueueHandler(
     DeliveryJournal journal,
     DeliveryProcessor processor,
     DeliveryQueue queue,
+    KibanaBatcher batcher,
     IEnumerable<IDeliveryFollowUp> followUps,
     IOptions<QueueOptions> options,
     TimeProvider time,
@@ -46,6 +48,9 @@ internal sealed class DeliveryQueueHandler(
 
     public async Task<QueueResult> HandleAsync(DeliveryMessage message, long dequeueCount, CancellationToken cancellationToken)
     {
+        // Announced from the start, journal read and claim included, as the intake does: the messages of one poll (or of
+        // concurrent invocations) that carry the same space and assignees share Kibana requests.
+        using var onItsWay = batcher.Expect();
         var result = await HandleCoreAsync(message, cancellationToken);
         Log.Handled(logger, message.Source, message.DeliveryId, dequeueCount, result.Status is { } status ? $"attempted, {JournalEntry.StatusName(status)}" : result.Handling.ToString());
         return result;

@@ -32,7 +32,7 @@ internal sealed class JournalOptions
     [Range(1, 86_400)]
     public int RetryMaxSeconds { get; set; } = 3_600;
 
-    /// <summary>How long a request waits for Kibana before answering 202 and leaving the rest to reconciliation.</summary>
+    /// <summary>How long a request waits for Kibana before answering 202 and leaving the rest to the delivery queue.</summary>
     [Range(1, 300)]
     public int InlineDeadlineSeconds { get; set; } = 10;
 

@@ -5,7 +5,8 @@ namespace AssignBridge.Queues;
 /// <summary>
 /// The delivery queue. Under the Functions host the queue trigger's own behaviour is set in host.json
 /// (<c>extensions.queues</c>); the values here are what the standalone poller does in its place, and they default to
-/// the same numbers.
+/// the same numbers. The poller takes one batch at a time (the host fetches the next batch while
+/// <c>newBatchThreshold</c> messages are still running): a standalone process drains a backlog more slowly.
 /// </summary>
 internal sealed class QueueOptions
 {

@@ -103,6 +103,39 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task WaitingDeliverySentAgain_ItsMessageQueuedAgain_SoALostOneDoesNotWaitForTheSweep()
+    {
+        // A delivery whose message is gone (its first answer was a 503 because the journal write outlived the deadline,
+        // yet landed; or a queue write failed): the sender's resend is answered from the journal and wakes it.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Journal:RetryBaseSeconds"] = "1",
+            ["Kibana:MaxRetries"] = "0",
+            ["Reconcile:RequeueGraceSeconds"] = "3600",
+        }, time: time);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.Faults.FailNext(1, 503, "boom");
+        using (var first = await PostAsync(bridge, "alert-1", "resent-1"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        await bridge.Queue.Queue.ClearMessagesAsync();
+        time.Advance(TimeSpan.FromSeconds(1.2)); // due now: the resend's message is visible at once
+        using (var again = await PostAsync(bridge, "alert-1", "resent-1"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+        }
+
+        var report = await bridge.ReconcileAsync(); // the sweep queues nothing within its grace; the resend's message does the work
+
+        Assert.Equal(0, report["queued"]!.GetValue<int>());
+        Assert.Equal(1, report["applied"]!.GetValue<int>());
+        Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+    }
+
+    [Fact]
     public async Task DuplicateMessages_OneAttemptOneEffect()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
