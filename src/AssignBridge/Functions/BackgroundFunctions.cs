@@ -25,20 +25,27 @@ internal static class BackgroundFunctions
     /// <c>extensions.queues</c>) and, after <c>maxDequeueCount</c>, the move to <c>deliveries-poison</c>.
     /// </summary>
     [Function("ApplyDelivery")]
-    public static Task ApplyDeliveryAsync([QueueTrigger(QueueOptions.DefaultName, Connection = "AzureWebJobsStorage")] string message, long dequeueCount, FunctionContext context) =>
-        HandleAsync(context.Service<DeliveryWork>(), message, dequeueCount, context);
+    public static Task ApplyDeliveryAsync([QueueTrigger(QueueOptions.DefaultName, Connection = "AzureWebJobsStorage")] string message, FunctionContext context) =>
+        HandleAsync(context.Service<DeliveryWork>(), message, context);
 
     /// <summary>One assignment notice for the Slack/Teams incoming webhooks: best effort, sent once.</summary>
     [Function("SendNotice")]
-    public static Task SendNoticeAsync([QueueTrigger(QueueOptions.DefaultNoticesName, Connection = "AzureWebJobsStorage")] string message, long dequeueCount, FunctionContext context) =>
-        HandleAsync(context.Service<Notifications.AssignmentNotifier>(), message, dequeueCount, context);
+    public static Task SendNoticeAsync([QueueTrigger(QueueOptions.DefaultNoticesName, Connection = "AzureWebJobsStorage")] string message, FunctionContext context) =>
+        HandleAsync(context.Service<Notifications.AssignmentNotifier>(), message, context);
 
     /// <summary>As the standalone poller does: a message that is not ours goes to the poison queue at once (trying again cannot make it readable).</summary>
-    private static async Task HandleAsync(IQueueWork work, string message, long dequeueCount, FunctionContext context)
+    private static async Task HandleAsync(IQueueWork work, string message, FunctionContext context)
     {
-        if ((await work.HandleAsync(message, dequeueCount, context.CancellationToken)).Unreadable)
+        if ((await work.HandleAsync(message, DequeueCount(context), context.CancellationToken)).Unreadable)
         {
             await work.Poison.SendMessageAsync(message, context.CancellationToken);
         }
     }
+
+    /// <summary>The trigger's DequeueCount, for the logs; read leniently, since nothing but a log line depends on it.</summary>
+    private static long DequeueCount(FunctionContext context) =>
+        context.BindingContext.BindingData.TryGetValue("DequeueCount", out var value)
+            && long.TryParse(Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var count)
+            ? count
+            : 0;
 }
