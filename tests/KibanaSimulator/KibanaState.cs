@@ -9,6 +9,7 @@ namespace KibanaSimulator;
 public sealed class KibanaState
 {
     private readonly Lock _lock = new();
+    private readonly ChangeSignal _changes = new();
     private readonly Dictionary<string, OrderedDictionary<string, List<string>?>> _spaces = new(StringComparer.Ordinal);
     private readonly List<RecordedRequest> _requests = [];
     private readonly List<string> _inFlight = [];
@@ -158,19 +159,25 @@ public sealed class KibanaState
         }
     }
 
+    /// <summary>Completes once <paramref name="condition"/> holds, looked at again after every request that arrives or is recorded.</summary>
+    public Task WaitForAsync(Func<KibanaState, bool> condition) => _changes.WaitForAsync(() => condition(this));
+
     internal void Record(RecordedRequest request)
     {
         lock (_lock) { _requests.Add(request); }
+        _changes.Changed();
     }
 
     internal void Arrived(string path)
     {
         lock (_lock) { _inFlight.Add(path); }
+        _changes.Changed();
     }
 
     internal void Answered(string path)
     {
         lock (_lock) { _inFlight.Remove(path); }
+        _changes.Changed();
     }
 }
 

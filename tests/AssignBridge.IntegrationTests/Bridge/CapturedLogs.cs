@@ -7,16 +7,20 @@ namespace AssignBridge.IntegrationTests.Bridge;
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly KibanaSimulator.ChangeSignal _changes = new();
 
     public IReadOnlyList<string> Lines => [.. _lines];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines, _changes);
+
+    /// <summary>Completes once <paramref name="condition"/> holds over the lines, looked at again after every line written.</summary>
+    public Task WaitForAsync(Func<IReadOnlyList<string>, bool> condition) => _changes.WaitForAsync(() => condition(Lines));
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<string> lines, KibanaSimulator.ChangeSignal changes) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -27,6 +31,7 @@ public sealed class CapturedLogs : ILoggerProvider
         {
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs ? string.Join(" ", pairs.Select(p => $"{p.Key}={p.Value}")) : "";
             lines.Enqueue($"{logLevel} {category} [{eventId.Id}] {formatter(state, exception)} | {values} | {exception}");
+            changes.Changed();
         }
     }
 }

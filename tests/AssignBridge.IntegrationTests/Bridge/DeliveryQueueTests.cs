@@ -44,8 +44,12 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
 
         Assert.All(Enumerable.Range(0, deliveries), i => Assert.Null(bridge.Kibana.State.GetAssignees("default", $"alert-{i}")));
         bridge.Kibana.State.Faults.Reset();
+
+        // Every attempt logs its end after the journal holds it (event 4001): wait for all twelve to have ended applied.
+        await bridge.Logs.WaitForAsync(lines => Enumerable.Range(0, deliveries).All(i => lines.Any(line => line.Contains("[4001]", StringComparison.Ordinal)
+            && line.Contains($"Delivery down-{i} from", StringComparison.Ordinal) && line.Contains("ended applied", StringComparison.Ordinal))));
         var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
-        await Wait.UntilAsync(async () => (await journal.ListAsync(DeliveryStatus.Applied, "api", deliveries + 1)).Count == deliveries);
+        Assert.Equal(deliveries, (await journal.ListAsync(DeliveryStatus.Applied, "api", deliveries + 1)).Count);
 
         var accepted200 = bridge.Kibana.State.Requests.Where(r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal) && r.Status == 200)
             .SelectMany(r => JsonNode.Parse(r.Body)!["ids"]!.AsArray().Select(id => id!.GetValue<string>()))

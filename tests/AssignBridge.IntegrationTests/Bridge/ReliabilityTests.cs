@@ -192,15 +192,16 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             ["Journal:InlineDeadlineSeconds"] = "120",
             ["Reconcile:Enabled"] = "false",
             ["Queue:Name"] = "deliveries" + suffix,
+            ["Telemetry:StartupCheck"] = "false", // its probe of the assignees route would be the request in flight
             ["Assignments:Tokens:0"] = "crash-token",
         };
 
         using (var first = await BridgeProcess.StartAsync(settings))
         {
             var post = first.Client.PostAsJsonAsync(new Uri("/api/assignments", UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "u_alice_0" } });
-            var journal = azurite.CreateTableServiceClient().GetTableClient("journal" + suffix);
-            await Wait.UntilAsync(async () => await CountAsync(journal) == 1);
-            await Wait.UntilAsync(() => Task.FromResult(simulator.State.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal)))); // held by the simulator's latency
+            // Held by the simulator's latency; the journal row was written before the request was sent.
+            await simulator.State.WaitForAsync(state => state.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal)));
+            Assert.Equal(1, await CountAsync(azurite.CreateTableServiceClient().GetTableClient("journal" + suffix)));
             first.Kill();
             await Assert.ThrowsAnyAsync<HttpRequestException>(() => post);
         }
@@ -216,18 +217,13 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
             ["Reconcile:Schedule"] = "* * * * * *",
             ["Reconcile:RequeueGraceSeconds"] = "0",
         });
-        await Wait.UntilAsync(() => Task.FromResult(simulator.State.GetAssignees("default", "alert-1") is not null));
+        await second.WaitForLineAsync(line => line.Contains("ended applied (journal written True)", StringComparison.Ordinal)); // event 4001, after the journal holds it
 
         Assert.Equal(["u_alice_0"], simulator.State.GetAssignees("default", "alert-1"));
-        await Wait.UntilAsync(async () =>
+        await foreach (var row in azurite.CreateTableServiceClient().GetTableClient("journal" + suffix).QueryAsync<TableEntity>())
         {
-            await foreach (var row in azurite.CreateTableServiceClient().GetTableClient("journal" + suffix).QueryAsync<TableEntity>())
-            {
-                return row.GetString("Status") == "applied";
-            }
-
-            return false;
-        });
+            Assert.Equal("applied", row.GetString("Status"));
+        }
     }
 
     [Fact]
@@ -300,11 +296,15 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
     private sealed class BridgeProcess : IDisposable
     {
         private readonly Process _process;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines;
+        private readonly KibanaSimulator.ChangeSignal _changes;
 
-        private BridgeProcess(Process process, HttpClient client)
+        private BridgeProcess(Process process, HttpClient client, System.Collections.Concurrent.ConcurrentQueue<string> lines, KibanaSimulator.ChangeSignal changes)
         {
             _process = process;
             Client = client;
+            _lines = lines;
+            _changes = changes;
         }
 
         public HttpClient Client { get; }
@@ -321,27 +321,38 @@ public sealed class ReliabilityTests(AzuriteFixture azurite, ITestOutputHelper o
                 start.ArgumentList.Add($"--{key}={value}");
             }
 
-            var process = Process.Start(start)!;
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
+            var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var changes = new KibanaSimulator.ChangeSignal();
+            var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+            process.OutputDataReceived += (_, e) => Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => Keep(e.Data);
+            process.Exited += (_, _) => changes.Changed();
+            process.Start();
             process.BeginOutputReadLine();
             process.BeginErrorReadLine();
             var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(150) };
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings["Assignments:Tokens:0"]);
-            await Wait.UntilAsync(async () =>
+            var bridge = new BridgeProcess(process, client, lines, changes);
+
+            // The host's lifetime logs "Application started" once Kestrel listens.
+            await bridge.WaitForLineAsync(line => line.Contains("Application started", StringComparison.Ordinal));
+            return bridge;
+
+            void Keep(string? line)
             {
-                Assert.False(process.HasExited, "the bridge process exited at start-up");
-                try
+                if (line is not null)
                 {
-                    using var response = await client.GetAsync(new Uri("/api/health", UriKind.Relative));
-                    return response.IsSuccessStatusCode;
+                    lines.Enqueue(line);
+                    changes.Changed();
                 }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-            });
-            return new BridgeProcess(process, client);
+            }
+        }
+
+        /// <summary>Completes once the process has written a line that <paramref name="match"/>es; fails if it exits first.</summary>
+        public async Task WaitForLineAsync(Func<string, bool> match)
+        {
+            await _changes.WaitForAsync(() => _process.HasExited || _lines.Any(match));
+            Assert.True(_lines.Any(match), "the bridge process exited first:\n" + string.Join("\n", _lines));
         }
 
         public void Kill()
