@@ -20,11 +20,8 @@ internal abstract record CommandResult(string Text);
 /// <summary>The command is over: applied, refused, or answered from the journal.</summary>
 internal sealed record CommandFinished(string Text) : CommandResult(Text);
 
-/// <summary>
-/// Journaled but not applied within the deadline; the journal holds it as retrying. <see cref="RetryNow"/> is true
-/// when the attempt merely ran out of time (a slow Kibana), false when Kibana failed and asked for a pause.
-/// </summary>
-internal sealed record CommandPending(string Text, ChatCommand Command, CommandContext Context, bool RetryNow, DateTimeOffset? NextAttemptAt) : CommandResult(Text);
+/// <summary>Journaled but not applied within the deadline; the journal holds it as retrying and the delivery queue finishes it.</summary>
+internal sealed record CommandPending(string Text) : CommandResult(Text);
 
 /// <summary>
 /// Turns a parsed chat command into an <see cref="AssignmentIntent"/>, runs it through the one intake every sender
@@ -135,7 +132,7 @@ internal sealed class CommandRunner(
             case IntakeRedelivered redelivered:
                 return new CommandFinished(DescribeJournal(redelivered.Entry));
             case IntakeAttempted { Attempt: var attempt } when attempt.Status == DeliveryStatus.Retrying:
-                return new CommandPending(PendingText(context.DeliveryId, attempt), command, context, RetryNow: attempt.Outcome is null, attempt.NextAttemptAt);
+                return new CommandPending(PendingText(context.DeliveryId, attempt));
             case IntakeAttempted attempted:
                 var remaining = deadline - time.GetElapsedTime(started);
                 return new CommandFinished(await DescribeAsync(command, context, attempted.Attempt, remaining, cancellationToken));

@@ -18,19 +18,18 @@ internal sealed class DeliveryQueue
 
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryQueue> _logger;
-    private volatile bool _exists;
+    private readonly QueuePair _queues;
 
     public DeliveryQueue(QueueServiceClient queues, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueue> logger)
     {
-        Queue = queues.GetQueueClient(options.Value.Name);
-        Poison = queues.GetQueueClient(options.Value.PoisonName);
+        _queues = new QueuePair(queues, options.Value.Name);
         _time = time;
         _logger = logger;
     }
 
-    public QueueClient Queue { get; }
+    public QueueClient Queue => _queues.Queue;
 
-    public QueueClient Poison { get; }
+    public QueueClient Poison => _queues.Poison;
 
     /// <summary>Sends <paramref name="message"/>, visible after <paramref name="delay"/>; false (logged) when the queue could not be written.</summary>
     public async Task<bool> EnqueueAsync(DeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken = default)
@@ -38,14 +37,14 @@ internal sealed class DeliveryQueue
         var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
         try
         {
-            await EnsureAsync(cancellationToken);
+            await _queues.EnsureAsync(cancellationToken);
             await Queue.SendMessageAsync(message.ToJson(), visibleIn, cancellationToken: cancellationToken);
             Log.Enqueued(_logger, message.Source, message.DeliveryId, (long)visibleIn.TotalSeconds, message.FollowUp is not null);
             return true;
         }
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
         {
-            Forget();
+            _queues.Forget();
             Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, reason);
             return false;
         }
@@ -56,14 +55,14 @@ internal sealed class DeliveryQueue
     {
         try
         {
-            await EnsureAsync(cancellationToken);
+            await _queues.EnsureAsync(cancellationToken);
             await Poison.SendMessageAsync(message.ToJson(), cancellationToken: cancellationToken);
             Log.Poisoned(_logger, message.Source, message.DeliveryId, reason);
             return true;
         }
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } failure)
         {
-            Forget();
+            _queues.Forget();
             Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, $"poison queue: {failure}");
             return false;
         }
@@ -80,17 +79,4 @@ internal sealed class DeliveryQueue
         DeliveryStatus.Dead => PoisonAsync(message, attempt.Error ?? "the attempts are spent", CancellationToken.None),
         _ => Task.CompletedTask,
     };
-
-    /// <summary>Both queues, created on first use (nothing slow before the worker is ready) and again after a failed write (a queue deleted, an account recreated).</summary>
-    private async Task EnsureAsync(CancellationToken cancellationToken)
-    {
-        if (!_exists)
-        {
-            await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-            _exists = true;
-        }
-    }
-
-    private void Forget() => _exists = false;
 }

@@ -39,11 +39,11 @@ internal sealed class AssignmentNotifier(
 {
     public const string HttpClientName = "notifications";
     private readonly ExpiringCache<string, bool> _sent = new(10_000, time);
-    private volatile bool _exists;
+    private readonly QueuePair _queues = new(queues, queueOptions.Value.NoticesName);
 
-    public QueueClient Queue { get; } = queues.GetQueueClient(queueOptions.Value.NoticesName);
+    public QueueClient Queue => _queues.Queue;
 
-    public QueueClient Poison { get; } = queues.GetQueueClient(queueOptions.Value.NoticesName + "-poison");
+    public QueueClient Poison => _queues.Poison;
 
     /// <summary>Puts the notice on the notice queue when notices are configured. Never throws: a notice that cannot be queued is logged and dropped (the audit trail holds the assignment).</summary>
     public async Task EnqueueAsync(AssignedNotice notice, CancellationToken cancellationToken)
@@ -55,18 +55,12 @@ internal sealed class AssignmentNotifier(
 
         try
         {
-            if (!_exists)
-            {
-                await Queue.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await Poison.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                _exists = true;
-            }
-
+            await _queues.EnsureAsync(cancellationToken);
             await Queue.SendMessageAsync(JsonSerializer.Serialize(notice, NotificationJsonContext.Default.AssignedNotice), cancellationToken);
         }
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason || exception is OperationCanceledException)
         {
-            _exists = false;
+            _queues.Forget();
             Log.NotSent(logger, "queue", StorageGuard.Reason(exception, cancellationToken) ?? "cancelled");
         }
     }

@@ -1,7 +1,4 @@
-using System.Text.Json.Serialization;
-using AssignBridge.Kibana;
 using AssignBridge.Security;
-using AssignBridge.Validation;
 
 namespace AssignBridge.People;
 

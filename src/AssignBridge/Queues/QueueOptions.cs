@@ -48,7 +48,5 @@ internal sealed class QueueOptions
     [Range(1, 240)]
     public int AttemptSeconds { get; set; } = 60;
 
-    public string PoisonName => Name + "-poison";
-
     public string NoticesName => Name + NoticesSuffix;
 }

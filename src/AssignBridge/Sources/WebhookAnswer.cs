@@ -1,11 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
 using AssignBridge.Assignments;
-using AssignBridge.Journal;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AssignBridge.Sources;
 
