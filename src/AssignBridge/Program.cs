@@ -1,10 +1,10 @@
-using AssignBridge.Functions;
+using AssignBridge.Admin;
 using AssignBridge.Hosting;
-using AssignBridge.People;
+
 
 if (PeopleCommands.IsCommand(args))
 {
-    return await PeopleCommands.RunAsync(args);
+    return await PeopleCommands.RunAsync(args, Console.Out, Console.Error, CliHost.BuildServices);
 }
 
 // The Functions host passes --functions-uri; without the host, FunctionsApplication cannot start (it needs the

@@ -1,9 +1,9 @@
 using System.Net;
 using AssignBridge.IntegrationTests.Infrastructure;
-using Azure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Secrets;
+using Azure;
 
 namespace AssignBridge.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using KibanaSimulator;
 
 namespace AssignBridge.IntegrationTests;

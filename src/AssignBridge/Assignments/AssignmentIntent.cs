@@ -1,5 +1,8 @@
 using AssignBridge.People;
 
+
+
+
 namespace AssignBridge.Assignments;
 
 /// <summary>An alert in a Kibana space.</summary>

@@ -1,5 +1,8 @@
 using AssignBridge.Kibana;
-using AssignBridge.Validation;
+using AssignBridge.Platform.Validation;
+
+
+
 
 namespace AssignBridge.Assignments;
 

@@ -1,15 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AssignBridge.Assignments;
-using AssignBridge.Hosting;
-using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
-using AssignBridge.People;
-using Azure;
+using AssignBridge.Platform.Storage;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Audit;

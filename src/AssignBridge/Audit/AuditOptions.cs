@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Audit;
 
@@ -17,3 +18,6 @@ internal sealed class AuditOptions
     [Range(1, 100_000)]
     public int PurgeBatchSize { get; set; } = 1_000;
 }
+
+/// <summary>Checks the data annotations of <see cref="AuditOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOptions>;

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
+using AssignBridge.Kibana;
 using AssignBridge.People;
-using AssignBridge.Validation;
+using AssignBridge.Platform.Validation;
 
 namespace AssignBridge.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AssignBridge.Assignments;
-using AssignBridge.Journal;
+using AssignBridge.Delivery;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using Microsoft.Extensions.Options;

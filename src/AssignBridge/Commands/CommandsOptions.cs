@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands;
 
@@ -19,3 +20,6 @@ internal sealed class CommandsOptions
     [Range(16, 40_000)]
     public int MaxTextLength { get; set; } = 4_000;
 }
+
+/// <summary>Checks the data annotations of <see cref="CommandsOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class CommandsOptionsValidator : IValidateOptions<CommandsOptions>;

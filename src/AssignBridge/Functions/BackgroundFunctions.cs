@@ -1,5 +1,7 @@
-using AssignBridge.Queues;
-using AssignBridge.Journal;
+using AssignBridge.Delivery;
+using AssignBridge.Notifications;
+using AssignBridge.Platform.Functions;
+using AssignBridge.Platform.Queues;
 using AssignBridge.Reconciliation;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Azure.Functions.Worker;
 
-using AssignBridge.Hosting;
 
 namespace AssignBridge.Functions;
 

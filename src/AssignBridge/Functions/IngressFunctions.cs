@@ -1,10 +1,11 @@
-using AssignBridge.Assignments;
-using AssignBridge.Commands;
+using AssignBridge.AssignmentsApi;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
-using AssignBridge.Hosting;
-using AssignBridge.Journal;
+using AssignBridge.Commands;
+using AssignBridge.Delivery;
+using AssignBridge.Health;
 using AssignBridge.Kibana;
+using AssignBridge.Platform.Functions;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using Microsoft.Azure.Functions.Worker;
@@ -45,5 +46,5 @@ internal static class IngressFunctions
 
     [Function("GetHealth")]
     public static async Task<IResult> HealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext context) =>
-        await HostingExtensions.HealthAsync(context.Service<HealthChecks>(), context.CancellationToken);
+        await HealthEndpoints.HealthAsync(context.Service<HealthChecks>(), context.CancellationToken);
 }

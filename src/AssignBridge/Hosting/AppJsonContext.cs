@@ -1,15 +1,15 @@
 using System.Text.Json.Serialization;
 using AssignBridge.Assignments;
-using AssignBridge.Kibana;
+using AssignBridge.AssignmentsApi;
+using AssignBridge.Health;
+using AssignBridge.Reconciliation;
 
 namespace AssignBridge.Hosting;
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(SetAlertAssigneesBody))]
-[JsonSerializable(typeof(UpdateByQueryResponse))]
 [JsonSerializable(typeof(AssignmentResponse))]
 [JsonSerializable(typeof(AcceptedResponse))]
-[JsonSerializable(typeof(AssignBridge.Reconciliation.ReconcileReport))]
+[JsonSerializable(typeof(ReconcileReport))]
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(IReadOnlyList<SpaceOutcome>))]
 [JsonSerializable(typeof(IReadOnlyList<ResolvedPerson>))]

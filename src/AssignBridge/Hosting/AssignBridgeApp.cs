@@ -1,9 +1,12 @@
-using AssignBridge.Assignments;
-using AssignBridge.Audit;
-using AssignBridge.Commands;
-using AssignBridge.Journal;
-using AssignBridge.People;
+using AssignBridge.Admin;
+using AssignBridge.AssignmentsApi;
+using AssignBridge.Commands.Slack;
+using AssignBridge.Commands.Teams;
+using AssignBridge.Health;
 using AssignBridge.Sources;
+
+
+
 
 namespace AssignBridge.Hosting;
 
@@ -34,7 +37,8 @@ internal static class AssignBridgeApp
         app.MapHealth();
         app.MapWebhooks();
         app.MapAssignments();
-        app.MapCommands();
+        app.MapSlackCommand();
+        app.MapTeamsCommand();
         app.MapPeopleAdmin();
         app.MapJournalAdmin();
         app.MapAudit();

@@ -1,14 +1,19 @@
-using AssignBridge.Queues;
-using AssignBridge.Assignments;
-using AssignBridge.Audit;
+using AssignBridge.Admin;
+using AssignBridge.AssignmentsApi;
+using AssignBridge.Commands.Slack;
+using AssignBridge.Commands.Teams;
 using AssignBridge.Commands;
-using AssignBridge.Journal;
+using AssignBridge.Delivery;
+using AssignBridge.Health;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Queues;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
 using AssignBridge.Sources;
-using AssignBridge.Telemetry;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
@@ -59,15 +64,7 @@ internal static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
-        services.AddOptions<KibanaOptions>().BindConfiguration(KibanaOptions.SectionName).ValidateGenerated<KibanaOptions, KibanaOptionsValidator>();
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateGenerated<KeyVaultOptions, KeyVaultOptionsValidator>();
-        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateGenerated<PeopleOptions, PeopleOptionsValidator>();
-        services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateGenerated<AssignmentsOptions, AssignmentsOptionsValidator>();
-        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateGenerated<JournalOptions, JournalOptionsValidator>();
-        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateGenerated<ReconcileOptions, ReconcileOptionsValidator>();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateGenerated<StorageOptions, StorageOptionsValidator>();
-        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateGenerated<QueueOptions, QueueOptionsValidator>();
-
+        services.AddAppOptions();
         services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
         services.AddSingleton(sp => CreateSecretClient(sp));
@@ -115,6 +112,9 @@ internal static class HostingExtensions
 
                 pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.AttemptTimeoutSeconds));
             });
+        services.AddTransient<KibanaTelemetryHandler>();
+        services.AddSingleton<KibanaAccessCheck>();
+        services.AddHostedService(sp => sp.GetRequiredService<KibanaAccessCheck>());
         kibanaHttp.AddHttpMessageHandler<KibanaAuthHandler>();
         kibanaHttp.AddHttpMessageHandler<KibanaTelemetryHandler>(); // innermost: one span and one sample per request sent
 
@@ -135,6 +135,8 @@ internal static class HostingExtensions
         services.AddSingleton<HealthChecks>();
         services.AddWebhookSources();
         services.AddCommands();
+        services.AddSlackCommand();
+        services.AddTeamsCommand();
         services.AddAudit();
         services.AddAssignBridgeTelemetry(configuration);
         return services;
@@ -158,16 +160,6 @@ internal static class HostingExtensions
         app.UseStatusCodePages();
         return app;
     }
-
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/health", HealthAsync).WithName("GetHealth");
-        return app;
-    }
-
-    /// <summary>Anonymous: the state of each dependency, always 200, never a secret.</summary>
-    internal static async Task<Ok<HealthReport>> HealthAsync(HealthChecks checks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await checks.RunAsync(cancellationToken));
 
     private static SecretClientHolder CreateSecretClient(IServiceProvider services)
     {

@@ -1,9 +1,12 @@
-using AssignBridge.Hosting;
 using AssignBridge.Audit;
-using AssignBridge.Journal;
+using AssignBridge.Delivery;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Platform.Http;
 using AssignBridge.Secrets;
+
+
+
 
 namespace AssignBridge.Hosting;
 

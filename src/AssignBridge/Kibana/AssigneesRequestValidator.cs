@@ -1,4 +1,7 @@
-using AssignBridge.Validation;
+using AssignBridge.Platform.Validation;
+
+
+
 
 namespace AssignBridge.Kibana;
 

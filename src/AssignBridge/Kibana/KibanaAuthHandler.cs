@@ -1,5 +1,5 @@
-using System.Net;
 using System.Net.Http.Headers;
+using System.Net;
 using AssignBridge.Secrets;
 
 namespace AssignBridge.Kibana;

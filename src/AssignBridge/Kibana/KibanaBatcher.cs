@@ -9,8 +9,8 @@ namespace AssignBridge.Kibana;
 /// </summary>
 /// <remarks>
 /// <para>Per set (space, add, remove) at most one request is in flight. A request waits for company only while
-/// deliveries that announced themselves with <see cref="Expect"/> have not arrived yet (on a signal the last of them
-/// sets), and at most <see cref="KibanaOptions.CoalesceMilliseconds"/>; changes that arrive while a request is in flight go together in
+/// deliveries that announced themselves with <see cref="Expect"/> have not arrived yet (each passes its
+/// <see cref="Expectation"/> to <see cref="SetAssigneesAsync"/>; the request waits on a signal the last of them sets), and at most <see cref="KibanaOptions.CoalesceMilliseconds"/>; changes that arrive while a request is in flight go together in
 /// the next one. So a lone delivery waits not at all, and a burst sends few, large requests. Changes carrying the same order key (a ticket) are sent in the order they were handed in: a later
 /// one waits until the earlier one has been answered.</para>
 /// <para>Each caller gets its own answer: Kibana's figures when its change went alone; when it shared a request that
@@ -19,8 +19,6 @@ namespace AssignBridge.Kibana;
 /// </remarks>
 internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions> options, TimeProvider time, ILogger<KibanaBatcher> logger)
 {
-    private static readonly AsyncLocal<Expectation?> s_expected = new();
-
     private readonly Lock _lock = new();
     private int _onTheirWay;
     private TaskCompletionSource _allArrived = NewSignal();
@@ -28,19 +26,13 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
     private readonly Dictionary<string, Task> _lastByOrderKey = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Says that the calling flow (one delivery) is on its way to <see cref="SetAssigneesAsync"/>: until it arrives or
-    /// the returned object is disposed, requests gathering company wait for it (at most
+    /// Says that one delivery is on its way to <see cref="SetAssigneesAsync"/>: until it arrives there with the returned
+    /// expectation, or the expectation is disposed, requests gathering company wait for it (at most
     /// <see cref="KibanaOptions.CoalesceMilliseconds"/>). Only deliveries known to be coming are waited for, so a lone
     /// delivery waits not at all.
     /// </summary>
-    /// <remarks>Inside a flow already expected (the intake announces a delivery before journaling it), the same expectation is returned: disposing either ends it.</remarks>
-    public IDisposable Expect()
+    public Expectation Expect()
     {
-        if (s_expected.Value is { IsPending: true } outer && outer.Batcher == this)
-        {
-            return outer;
-        }
-
         var expectation = new Expectation(this);
         lock (_lock)
         {
@@ -50,24 +42,24 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
             }
         }
 
-        s_expected.Value = expectation;
         return expectation;
     }
 
     /// <summary>Adds and removes assignees on alerts of one space, possibly in a request shared with other callers.</summary>
     /// <param name="orderKey">Changes with the same key (for example a ticket) reach Kibana in call order; null when order does not matter.</param>
+    /// <param name="expected">What <see cref="Expect"/> gave this delivery, if it announced itself: it arrives with this call.</param>
     /// <exception cref="ArgumentException">The change breaks one of Kibana's own rules.</exception>
     /// <exception cref="KibanaRequestException">Kibana refused the (shared) request or could not be reached.</exception>
     public async Task<UpdateByQueryResponse> SetAssigneesAsync(
         string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove,
-        string? orderKey = null, CancellationToken cancellationToken = default)
+        string? orderKey = null, Expectation? expected = null, CancellationToken cancellationToken = default)
     {
         // One caller's bad change must fail that caller alone, never the request it would have shared.
         AssigneesRequestValidator.ThrowIfInvalid(space, alertIds, add, remove);
 
         if (orderKey is null)
         {
-            return await EnqueueAsync(space, alertIds, add, remove, cancellationToken);
+            return await EnqueueAsync(space, alertIds, add, remove, expected, cancellationToken);
         }
 
         var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,11 +75,11 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
             if (previous is not null)
             {
                 // Requests gathering company must not wait for a change that is waiting for its turn.
-                s_expected.Value?.Arrive();
+                expected?.Arrive();
                 await previous.WaitAsync(cancellationToken);
             }
 
-            return await EnqueueAsync(space, alertIds, add, remove, cancellationToken);
+            return await EnqueueAsync(space, alertIds, add, remove, expected, cancellationToken);
         }
         finally
         {
@@ -103,7 +95,7 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
     }
 
     private async Task<UpdateByQueryResponse> EnqueueAsync(
-        string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken cancellationToken)
+        string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> add, IReadOnlyList<string> remove, Expectation? expected, CancellationToken cancellationToken)
     {
         var key = Key(space, add, remove);
         var member = new Member(alertIds);
@@ -122,7 +114,7 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         }
 
         // Only once it is in the lane: a request that stops waiting when the last one arrives must find it there.
-        s_expected.Value?.Arrive();
+        expected?.Arrive();
 
         if (start)
         {
@@ -252,15 +244,12 @@ internal sealed class KibanaBatcher(KibanaClient kibana, IOptions<KibanaOptions>
         public bool Running { get; set; }
     }
 
-    private sealed class Expectation(KibanaBatcher batcher) : IDisposable
+    /// <summary>One delivery announced by <see cref="Expect"/>; it arrives once, by its call or by being disposed.</summary>
+    public sealed class Expectation(KibanaBatcher batcher) : IDisposable
     {
         private int _arrived;
 
-        public KibanaBatcher Batcher => batcher;
-
-        public bool IsPending => Volatile.Read(ref _arrived) == 0;
-
-        public void Arrive()
+        internal void Arrive()
         {
             if (Interlocked.Exchange(ref _arrived, 1) == 0)
             {

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AssignBridge.Hosting;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
 
@@ -34,12 +33,12 @@ internal sealed class KibanaClient(HttpClient httpClient, IOptions<KibanaOptions
         }
 
         var body = new SetAlertAssigneesBody(new AlertAssignees(add, remove), alertIds);
-        var content = JsonContent.Create(body, AppJsonContext.Default.SetAlertAssigneesBody);
+        var content = JsonContent.Create(body, KibanaJsonContext.Default.SetAlertAssigneesBody);
         using var response = await SendAsync(HttpMethod.Post, KibanaSpaces.Prefix(space) + AssigneesRoute, content, cancellationToken);
         var answer = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         try
         {
-            return JsonSerializer.Deserialize(answer, AppJsonContext.Default.UpdateByQueryResponse)
+            return JsonSerializer.Deserialize(answer, KibanaJsonContext.Default.UpdateByQueryResponse)
                 ?? throw KibanaRequestException.NotKibanasAnswer(response, answer, "signals/assignees", "an update-by-query result");
         }
         catch (JsonException)

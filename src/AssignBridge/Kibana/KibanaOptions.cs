@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Validation;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Kibana;
 
@@ -11,7 +13,7 @@ internal sealed class KibanaOptions
     public Uri? Url { get; set; }
 
     /// <summary>The space used when a request names none.</summary>
-    [RegularExpression(Validation.InputRules.SpaceIdPattern, ErrorMessage = "Kibana:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")]
+    [RegularExpression(InputRules.SpaceIdPattern, ErrorMessage = "Kibana:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.")]
     public string DefaultSpace { get; set; } = KibanaSpaces.Default;
 
     /// <summary>Alert ids per assignees request. Kibana sets no limit; this keeps each update-by-query small.</summary>
@@ -41,3 +43,6 @@ internal sealed class KibanaOptions
     [Range(1, 60_000)]
     public int RetryBaseDelayMilliseconds { get; set; } = 250;
 }
+
+/// <summary>Checks the data annotations of <see cref="KibanaOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class KibanaOptionsValidator : IValidateOptions<KibanaOptions>;

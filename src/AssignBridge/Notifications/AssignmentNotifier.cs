@@ -1,13 +1,13 @@
-using AssignBridge.Queues;
 using System.Net.Http.Json;
-using System.Text.Json;
-using AssignBridge.Hosting;
-using Azure.Storage.Queues;
-using System.Text;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using System.Text;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Platform.Queues;
+using AssignBridge.Platform.Storage;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Notifications;
@@ -191,7 +191,6 @@ internal static class NotificationsExtensions
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName);
         services.AddHttpClient(AssignmentNotifier.HttpClientName).RemoveAllLoggers(); // the default handlers would log the webhook URL, which is a credential
         services.AddSingleton<AssignmentNotifier>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<AssignmentNotifier>());

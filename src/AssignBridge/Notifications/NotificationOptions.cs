@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace AssignBridge.Notifications;
 
 /// <summary>
@@ -18,7 +20,11 @@ internal sealed class NotificationOptions
     public Uri? KibanaPublicUrl { get; set; }
 
     /// <summary>Links listed in one message; the rest are counted.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 100, ErrorMessage = "Notifications:MaxLinks must be between 1 and 100.")]
     public int MaxLinks { get; set; } = 10;
 
     public bool Enabled => SlackWebhookUrl is not null || TeamsWebhookUrl is not null;
 }
+
+/// <summary>Checks the data annotations of <see cref="NotificationOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class NotificationOptionsValidator : IValidateOptions<NotificationOptions>;

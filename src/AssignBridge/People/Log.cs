@@ -4,13 +4,6 @@ internal static partial class Log
 {
     [LoggerMessage(2001, LogLevel.Information, "A person in namespace {Namespace} has no mapping.")]
     public static partial void Unmapped(ILogger logger, string @namespace);
-
     [LoggerMessage(2002, LogLevel.Error, "The people table could not be read for namespace {Namespace}: {Reason}.")]
     public static partial void LookupFailed(ILogger logger, string @namespace, string reason);
-
-    [LoggerMessage(2101, LogLevel.Warning, "An admin request was refused: {Reason}.")]
-    public static partial void AdminUnauthorized(ILogger logger, string reason);
-
-    [LoggerMessage(2102, LogLevel.Error, "An admin request could not use the people table: status {Status}, code {ErrorCode}.")]
-    public static partial void AdminStorageFailed(ILogger logger, int status, string? errorCode);
 }

@@ -1,6 +1,8 @@
-using AssignBridge.Hosting;
-using Azure;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Telemetry;
+using AssignBridge.Platform.Validation;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.People;
@@ -37,7 +39,7 @@ internal sealed class PeopleDirectory
     /// <exception cref="PeopleUnavailableException">The table could not be read.</exception>
     public async Task<PersonResolution> ResolveAsync(PersonRef person, bool allowDefault, CancellationToken cancellationToken = default)
     {
-        using var span = Telemetry.AssignBridgeTelemetry.Step("people.resolve");
+        using var span = AssignBridgeTelemetry.Step("people.resolve");
         if (person.IsUid)
         {
             return PersonResolution.Resolved(person, person.Id, ResolvedVia.Uid);
@@ -102,13 +104,13 @@ internal sealed class PeopleDirectory
 
     private async Task<string?> LookUpAsync(string ns, string id, CancellationToken cancellationToken)
     {
-        if (Validation.InputRules.ExternalId("id", id) is not null)
+        if (InputRules.ExternalId("id", id) is not null)
         {
             return null; // no row can have this key (every write path refuses it): unmapped, without asking storage
         }
 
         var hit = _cache.TryGet((ns, id), out var cached);
-        Telemetry.AssignBridgeTelemetry.CacheLookup("people", hit);
+        AssignBridgeTelemetry.CacheLookup("people", hit);
         if (hit)
         {
             return cached;

@@ -1,7 +1,8 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using AssignBridge.Validation;
+using System.Text.Json;
+using System.Text;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Validation;
 
 namespace AssignBridge.People;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 
 namespace AssignBridge.People;
 

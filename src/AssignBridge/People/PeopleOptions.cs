@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.People;
 
@@ -46,3 +47,6 @@ internal sealed class PeopleOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks the data annotations of <see cref="PeopleOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class PeopleOptionsValidator : IValidateOptions<PeopleOptions>;

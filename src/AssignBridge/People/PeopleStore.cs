@@ -1,7 +1,7 @@
-using AssignBridge.Hosting;
-using AssignBridge.Validation;
-using Azure;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Validation;
 using Azure.Data.Tables;
+using Azure;
 
 namespace AssignBridge.People;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Cronos;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;
 
@@ -59,3 +60,6 @@ internal sealed class ReconcileOptions : IValidatableObject
         }
     }
 }
+
+/// <summary>Checks the data annotations of <see cref="ReconcileOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>;

@@ -1,12 +1,15 @@
 using System.Diagnostics;
-using AssignBridge.Assignments;
 using System.Text.Json.Serialization;
-using AssignBridge.Hosting;
-using AssignBridge.Journal;
+using AssignBridge.Assignments;
+using AssignBridge.Audit;
+using AssignBridge.Delivery;
 using AssignBridge.Kibana;
 using AssignBridge.People;
-using Azure;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Telemetry;
+using AssignBridge.Secrets;
 using Azure.Data.Tables;
+using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;
@@ -39,7 +42,7 @@ internal sealed class ReconcileService(
     DeliveryQueue queue,
     ManagedAssignees managed,
     KibanaClient kibana,
-    Audit.AuditLog audit,
+    AuditLog audit,
     IOptions<ReconcileOptions> options,
     IOptions<KibanaOptions> kibanaOptions,
     TimeProvider time,
@@ -93,7 +96,7 @@ internal sealed class ReconcileService(
 
         var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
         Log.Ran(logger, report.Overdue, report.Queued, report.NotQueued, report.DurationMs);
-        Telemetry.AssignBridgeTelemetry.Reconciled(report);
+        AssignBridgeTelemetry.Reconciled(report.Ran, report.Drift is { } found ? (found.Found, found.Repaired) : null);
         return report;
     }
 
@@ -129,7 +132,7 @@ internal sealed class ReconcileService(
                 }
             }
         }
-        catch (Exception exception) when (exception is KibanaRequestException or Audit.AuditUnavailableException or Secrets.SecretUnavailableException or JournalUnavailableException
+        catch (Exception exception) when (exception is KibanaRequestException or AuditUnavailableException or Secrets.SecretUnavailableException or JournalUnavailableException
             || exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             return new DriftReport(rows.Count, found, repaired, exception is OperationCanceledException ? "the run's time was spent; the rest is checked next run" : exception.Message);

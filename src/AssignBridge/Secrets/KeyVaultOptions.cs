@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Secrets;
 
@@ -18,3 +19,6 @@ internal sealed class KeyVaultOptions
     [Range(1, 1440)]
     public int CacheMinutes { get; set; } = 60;
 }
+
+/// <summary>Checks the data annotations of <see cref="KeyVaultOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>;

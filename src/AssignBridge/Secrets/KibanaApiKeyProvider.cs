@@ -1,6 +1,6 @@
-using Azure;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
+using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Secrets;

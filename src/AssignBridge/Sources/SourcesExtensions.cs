@@ -1,7 +1,8 @@
-using AssignBridge.Hosting;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
-using AssignBridge.Validation;
+
+
+
 
 namespace AssignBridge.Sources;
 
@@ -10,10 +11,11 @@ internal static class SourcesExtensions
 {
     public static IServiceCollection AddWebhookSources(this IServiceCollection services)
     {
-        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SourcesJsonContext.Default));
-
-        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateGenerated<JiraOptions, JiraOptionsValidator>();
-        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateGenerated<ServiceNowOptions, ServiceNowOptionsValidator>();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, JiraJsonContext.Default);
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ServiceNowJsonContext.Default);
+        });
 
         services.AddSingleton<JiraSignatureVerifier>();
         services.AddSingleton<JiraEventReader>();
@@ -27,26 +29,5 @@ internal static class SourcesExtensions
         app.MapJiraWebhook();
         app.MapServiceNowWebhook();
         return app;
-    }
-
-    internal static bool SpacesValid(string? defaultSpace, IEnumerable<string> spaces) =>
-        (string.IsNullOrWhiteSpace(defaultSpace) || InputRules.IsSpaceId(defaultSpace.Trim())) && spaces.All(s => InputRules.IsSpaceId(s.Trim()));
-
-    internal static bool PatternValid(string? pattern)
-    {
-        if (string.IsNullOrWhiteSpace(pattern))
-        {
-            return true;
-        }
-
-        try
-        {
-            _ = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromMilliseconds(200));
-            return true;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 }

@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
+using AssignBridge.Admin;
+using AssignBridge.Audit;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.People;
 using Azure.Data.Tables;
 using KibanaSimulator;
 using Microsoft.Extensions.Time.Testing;

@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 using KibanaSimulator;
 

@@ -1,25 +1,27 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using AssignBridge.Journal;
-using AssignBridge.Queues;
-using AssignBridge.Reconciliation;
+using System.Text.Json;
+using AssignBridge.Delivery;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Kibana;
+using AssignBridge.Notifications;
 using AssignBridge.People;
+using AssignBridge.Platform.Queues;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Reconciliation;
 using Azure.Data.Tables;
 using KibanaSimulator;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Polly;
 using Polly.Telemetry;
+using Polly;
 
 namespace AssignBridge.IntegrationTests.Bridge;
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KibanaSimulator;
 using Microsoft.Extensions.Logging;
 
 namespace AssignBridge.IntegrationTests.Bridge;

@@ -1,9 +1,8 @@
-using System.Net;
 using System.Net.Http.Json;
+using System.Net;
 using System.Text.Json.Nodes;
+using AssignBridge.Delivery;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
-using AssignBridge.Queues;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

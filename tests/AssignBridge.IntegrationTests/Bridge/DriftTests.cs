@@ -1,8 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 
 namespace AssignBridge.IntegrationTests.Bridge;

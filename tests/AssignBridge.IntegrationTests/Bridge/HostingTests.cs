@@ -1,6 +1,7 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using AssignBridge.Hosting;
+using AssignBridge.People;
 using Microsoft.AspNetCore.Builder;
 
 namespace AssignBridge.IntegrationTests.Bridge;

@@ -1,10 +1,11 @@
-using System.Net;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
+using AssignBridge.Delivery;
+using AssignBridge.Functions;
 using AssignBridge.IntegrationTests.Functions;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -1,6 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.IntegrationTests.Sources;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Bridge;

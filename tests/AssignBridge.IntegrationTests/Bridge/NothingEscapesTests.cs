@@ -1,12 +1,16 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
+using AssignBridge.Assignments;
 using AssignBridge.Commands.Slack;
+using AssignBridge.Delivery;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
+using AssignBridge.Kibana;
+using AssignBridge.People;
+using AssignBridge.Platform.Storage;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -364,7 +368,7 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.Equal(10_000, (await ReadAsync(response))["spaces"]![0]!["updated"]!.GetValue<int>());
         // Per Kibana request of 500 ids: managed and audit rows in at most 16 bucket transactions each, and one audit row
         // per ticket name; plus the journal and the people look-up. One request per alert would be 20,000.
-        Assert.InRange(counter.Count, 1, (20 * ((2 * AssignBridge.People.RowKeys.AlertBuckets) + 1)) + 10);
+        Assert.InRange(counter.Count, 1, (20 * ((2 * AssignBridge.Platform.Storage.RowKeys.AlertBuckets) + 1)) + 10);
     }
 
     [Fact]

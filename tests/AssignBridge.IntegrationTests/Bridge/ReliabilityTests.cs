@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
+using AssignBridge.Delivery;
+using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
 using Azure.Data.Tables;
 using KibanaSimulator;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using AssignBridge.Assignments;
+using AssignBridge.Delivery;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
 using AssignBridge.People;
 using Microsoft.Extensions.DependencyInjection;
 

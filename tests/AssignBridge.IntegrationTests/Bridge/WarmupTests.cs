@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.People;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.Commands.Slack;
+using AssignBridge.Delivery;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AssignBridge.IntegrationTests.Commands;
@@ -224,7 +224,7 @@ public sealed class SlackCommandTests(AzuriteFixture azurite)
         // Nothing runs behind the answer: the follow-up is a queue message, visible at once because the attempt only ran
         // out of time; the queue function (drained here as the host's listener would) attempts it and posts the outcome.
         var drained = await bridge.DrainQueueAsync();
-        Assert.Equal(AssignBridge.Journal.DeliveryStatus.Applied, Assert.Single(drained)!.Status);
+        Assert.Equal(AssignBridge.Delivery.DeliveryStatus.Applied, Assert.Single(drained)!.Status);
         var posted = JsonNode.Parse(await receiver.NextAsync(TimeSpan.FromSeconds(45)))!;
         Assert.Contains("Applied: assigned @alice to 1 alert", posted["text"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-slow"));

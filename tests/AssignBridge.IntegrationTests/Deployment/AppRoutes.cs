@@ -1,4 +1,5 @@
 using AssignBridge.Hosting;
+using AssignBridge.People;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Journal;
-using AssignBridge.Queues;
+using AssignBridge.Platform.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace AssignBridge.IntegrationTests.Deployment;
@@ -109,7 +109,7 @@ public sealed class FunctionsMetadataTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)))
             .Build();
-        Assert.Equal(15, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);
+        Assert.Equal(AssignBridge.Hosting.AppOptions.All.Count, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);
     }
 
     [Fact]

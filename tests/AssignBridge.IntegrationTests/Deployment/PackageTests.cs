@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
+using AssignBridge.Platform.Storage;
 using KibanaSimulator;
 using Xunit.Abstractions;
 

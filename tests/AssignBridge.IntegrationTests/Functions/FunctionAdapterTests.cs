@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
+using AssignBridge.Admin;
 using AssignBridge.Functions;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Deployment;

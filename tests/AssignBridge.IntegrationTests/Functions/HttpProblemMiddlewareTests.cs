@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.Functions;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AssignBridge.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -42,7 +43,7 @@ public sealed class TestFunctionContext(IServiceProvider services, string functi
     {
         public override ImmutableArray<FunctionParameter> Parameters => [];
 
-        public override string PathToAssembly => typeof(AssignBridge.Functions.FunctionsApp).Assembly.Location;
+        public override string PathToAssembly => typeof(AssignBridge.Hosting.FunctionsApp).Assembly.Location;
 
         public override string EntryPoint => name;
 

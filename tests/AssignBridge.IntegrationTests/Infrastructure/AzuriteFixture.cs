@@ -1,10 +1,10 @@
-using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
+using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.RegularExpressions;
-using Azure;
+using System.Text;
 using Azure.Data.Tables;
+using Azure;
 
 namespace AssignBridge.IntegrationTests.Infrastructure;
 

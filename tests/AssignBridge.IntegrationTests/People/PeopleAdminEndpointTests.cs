@@ -1,11 +1,10 @@
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
+using System.Net;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.People;
 
 namespace AssignBridge.IntegrationTests.People;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AssignBridge.Admin;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Kibana;

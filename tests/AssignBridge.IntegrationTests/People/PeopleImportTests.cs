@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using AssignBridge.Admin;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;

@@ -4,6 +4,7 @@ using System.Text;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Commands;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.IntegrationTests.Sources;
 using Xunit.Abstractions;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 

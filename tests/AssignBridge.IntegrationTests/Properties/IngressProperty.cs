@@ -4,9 +4,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Bridge;
-using AssignBridge.People;
-using Azure;
+using AssignBridge.Platform.Storage;
 using Azure.Data.Tables;
+using Azure;
 using CsCheck;
 using Xunit.Abstractions;
 

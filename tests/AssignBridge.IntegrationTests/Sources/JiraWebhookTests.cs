@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.Sources.Jira;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Sources;

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
-using Azure;
 using Azure.Data.Tables;
+using Azure;
 
 namespace AssignBridge.IntegrationTests.Sources;
 

@@ -2,15 +2,18 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
+using System.Text;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
+using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Deployment;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.Sources;
-using AssignBridge.Security;
+using AssignBridge.Kibana;
+using AssignBridge.Platform.Security;
+using KibanaSimulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -186,7 +189,7 @@ public sealed class NoSecretsInTelemetryTests(AzuriteFixture azurite)
 
     private static async Task WaitForStartupCheckAsync(BridgeHarness bridge)
     {
-        var check = bridge.Services.GetRequiredService<AssignBridge.Telemetry.KibanaAccessCheck>();
+        var check = bridge.Services.GetRequiredService<AssignBridge.Kibana.KibanaAccessCheck>();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (check.Verdict.Status == "pending")
         {

@@ -1,8 +1,7 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using AssignBridge.Kibana;
 using AssignBridge.People;
-using AssignBridge.Sources;
 using AssignBridge.Sources.Jira;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -169,7 +168,7 @@ public sealed class JiraEventReaderTests
         options ??= new JiraOptions { AlertField = "customfield_1" };
         var reader = new JiraEventReader(Options.Create(options), Options.Create(new KibanaOptions()), NullLogger<JiraEventReader>.Instance);
         var body = Encoding.UTF8.GetBytes(json);
-        var payload = JsonSerializer.Deserialize(body, SourcesJsonContext.Default.JiraWebhookPayload)!;
+        var payload = JsonSerializer.Deserialize(body, JiraJsonContext.Default.JiraWebhookPayload)!;
         return reader.Read(payload, body, identifier);
     }
 }

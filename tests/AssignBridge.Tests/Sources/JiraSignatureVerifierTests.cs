@@ -1,5 +1,5 @@
 using System.Text;
-using AssignBridge.Security;
+using AssignBridge.Platform.Security;
 using AssignBridge.Sources.Jira;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Time.Testing;

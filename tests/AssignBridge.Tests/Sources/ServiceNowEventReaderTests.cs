@@ -1,7 +1,7 @@
 using System.Text.Json;
+using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
-using AssignBridge.Sources;
 using AssignBridge.Sources.ServiceNow;
 using Microsoft.Extensions.Options;
 
@@ -93,7 +93,7 @@ public sealed class ServiceNowEventReaderTests
 
     private static ServiceNowReading Read(string json, ServiceNowOptions? options = null)
     {
-        var payload = JsonSerializer.Deserialize(json, SourcesJsonContext.Default.ServiceNowPayload)!;
+        var payload = JsonSerializer.Deserialize(json, ServiceNowJsonContext.Default.ServiceNowPayload)!;
         return new ServiceNowEventReader(Options.Create(options ?? new ServiceNowOptions()), Options.Create(new KibanaOptions())).Read(payload);
     }
 }

@@ -1,9 +1,10 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Serialization;
-using AssignBridge.Hosting;
-using AssignBridge.Security;
-using AssignBridge.Sources;
+using System.Text;
+using AssignBridge.Ingress;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Security;
+using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
@@ -43,26 +44,33 @@ internal static class SlackEndpoints
     {
         var slack = options.Value;
         var request = context.Request;
-        var body = await RequestBody.ReadAsync(request, slack.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        // Slack's SSL check carries only the deprecated token and no signature; it asks for nothing, so it gets its 200.
+        var sslCheck = false;
+        var route = new SignedRoute(slack.MaxBodyBytes, "Slack:MaxBodyBytes", reason => Log.BadRequest(logger, reason), (check, _) =>
         {
-            Log.BadRequest(logger, "body too large");
-            return WebhookResults.TooLarge(slack.MaxBodyBytes, "Slack:MaxBodyBytes");
-        }
-
-        var check = verifier.Verify(request.Headers[SlackSignatureVerifier.TimestampHeader], request.Headers[SlackSignatureVerifier.SignatureHeader], body);
-        if (check != SignatureCheck.Valid)
-        {
-            // Slack's SSL check carries only the deprecated token and no signature; it asks for nothing, so it gets its 200.
-            if (IsSslCheck(Form(body)))
+            if (!sslCheck)
             {
-                Log.SslCheck(logger);
-                return TypedResults.Ok();
+                Log.Unauthorized(logger, check);
             }
-
-            Log.Unauthorized(logger, check.ToString());
-            return WebhookResults.Unauthorized();
+        });
+        var (signed, _, refusal) = await SignedBody.ReadAsync(request, route, bytes =>
+        {
+            var check = verifier.Verify(request.Headers[SlackSignatureVerifier.TimestampHeader], request.Headers[SlackSignatureVerifier.SignatureHeader], bytes);
+            sslCheck = check != SignatureCheck.Valid && IsSslCheck(Form(bytes));
+            return (check, "signature");
+        }, cancellationToken);
+        if (sslCheck)
+        {
+            Log.SslCheck(logger);
+            return TypedResults.Ok();
         }
+
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var body = signed!; // read and verified: a body without a refusal
 
         if (!request.HasFormContentType)
         {
@@ -88,7 +96,7 @@ internal static class SlackEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: "team_id and user_id are required.");
         }
 
-        if ((Validation.InputRules.ExternalId("team_id", team) ?? Validation.InputRules.ExternalId("user_id", user)) is { } badId)
+        if ((InputRules.ExternalId("team_id", team) ?? InputRules.ExternalId("user_id", user)) is { } badId)
         {
             Log.BadRequest(logger, "team_id or user_id not an id");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a slash command", detail: $"{badId}.");
@@ -122,7 +130,7 @@ internal static class SlackEndpoints
             return Reply(note is not null ? pending.Text + " I will post the result here." : pending.Text + " Check the alerts in Kibana in a few minutes.");
         }
 
-        return TypedResults.Json(new SlackReply(slack.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, result.Text), CommandsJsonContext.Default.SlackReply);
+        return TypedResults.Json(new SlackReply(slack.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, result.Text), SlackJsonContext.Default.SlackReply);
     }
 
     /// <summary>
@@ -136,7 +144,7 @@ internal static class SlackEndpoints
     }
 
     private static JsonHttpResult<SlackReply> Reply(string text) =>
-        TypedResults.Json(new SlackReply(SlackReply.Ephemeral, text), CommandsJsonContext.Default.SlackReply);
+        TypedResults.Json(new SlackReply(SlackReply.Ephemeral, text), SlackJsonContext.Default.SlackReply);
 
     private static Dictionary<string, StringValues> Form(byte[] body) => QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
 

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using AssignBridge.Journal;
+using AssignBridge.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands.Slack;
@@ -40,7 +40,7 @@ internal sealed class SlackFollowUp(
             return null;
         }
 
-        var state = JsonSerializer.Serialize(new SlackFollowUpState(command, context), CommandsJsonContext.Default.SlackFollowUpState);
+        var state = JsonSerializer.Serialize(new SlackFollowUpState(command, context), SlackJsonContext.Default.SlackFollowUpState);
         return new FollowUpNote(Kind, responseUrl, time.GetUtcNow().AddMinutes(options.Value.FollowUpMinutes), state);
     }
 
@@ -83,7 +83,7 @@ internal sealed class SlackFollowUp(
     {
         try
         {
-            return note.State is null ? null : JsonSerializer.Deserialize(note.State, CommandsJsonContext.Default.SlackFollowUpState);
+            return note.State is null ? null : JsonSerializer.Deserialize(note.State, SlackJsonContext.Default.SlackFollowUpState);
         }
         catch (JsonException)
         {
@@ -100,7 +100,7 @@ internal sealed class SlackFollowUp(
         {
             try
             {
-                using var response = await http.PostAsync(target, JsonContent.Create(reply, CommandsJsonContext.Default.SlackReply), cancellationToken);
+                using var response = await http.PostAsync(target, JsonContent.Create(reply, SlackJsonContext.Default.SlackReply), cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
                     Log.FollowUpPosted(logger, deliveryId, (int)response.StatusCode);

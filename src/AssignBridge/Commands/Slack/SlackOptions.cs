@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands.Slack;
 
@@ -47,3 +48,6 @@ internal sealed class SlackOptions : ICommandAllowlist
     [Range(1_024, 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 64 * 1_024;
 }
+
+/// <summary>Checks the data annotations of <see cref="SlackOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class SlackOptionsValidator : IValidateOptions<SlackOptions>;

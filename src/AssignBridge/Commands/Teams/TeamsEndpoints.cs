@@ -1,7 +1,9 @@
 using System.Text.Json;
-using AssignBridge.Hosting;
-using AssignBridge.Security;
-using AssignBridge.Sources;
+using AssignBridge.Ingress;
+using AssignBridge.People;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Security;
+using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -27,24 +29,19 @@ internal static class TeamsEndpoints
     {
         var teams = options.Value;
         var request = context.Request;
-        var body = await RequestBody.ReadAsync(request, teams.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var route = new SignedRoute(teams.MaxBodyBytes, "Teams:MaxBodyBytes", reason => Log.BadRequest(logger, reason), (check, _) => Log.Unauthorized(logger, check));
+        var (signed, _, refusal) = await SignedBody.ReadAsync(request, route, bytes => (verifier.Verify(request.Headers.Authorization, bytes), "HMAC"), cancellationToken);
+        if (refusal is not null)
         {
-            Log.BadRequest(logger, "body too large");
-            return WebhookResults.TooLarge(teams.MaxBodyBytes, "Teams:MaxBodyBytes");
+            return refusal;
         }
 
-        var check = verifier.Verify(request.Headers.Authorization, body);
-        if (check != SignatureCheck.Valid)
-        {
-            Log.Unauthorized(logger, check.ToString());
-            return WebhookResults.Unauthorized();
-        }
+        var body = signed!; // read and verified: a body without a refusal
 
         TeamsActivity? activity;
         try
         {
-            activity = Validation.JsonText.FirstBrokenString(body) is null ? JsonSerializer.Deserialize(body, CommandsJsonContext.Default.TeamsActivity) : null;
+            activity = JsonText.FirstBrokenString(body) is null ? JsonSerializer.Deserialize(body, TeamsJsonContext.Default.TeamsActivity) : null;
         }
         catch (JsonException)
         {
@@ -57,7 +54,7 @@ internal static class TeamsEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: "Expected a message activity with id and from.");
         }
 
-        if ((Validation.InputRules.ExternalId("id", activity.Id) ?? Validation.InputRules.ExternalId("from.aadObjectId", userId)) is { } badId)
+        if ((InputRules.ExternalId("id", activity.Id) ?? InputRules.ExternalId("from.aadObjectId", userId)) is { } badId)
         {
             Log.BadRequest(logger, "the sender's id is not an id");
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not an outgoing-webhook activity", detail: $"{badId}.");
@@ -78,7 +75,7 @@ internal static class TeamsEndpoints
         }
 
         var text = activity.Text ?? string.Empty;
-        var caller = new ChatPerson(new People.PersonRef(TeamsText.Namespace, userId), "you");
+        var caller = new ChatPerson(new PersonRef(TeamsText.Namespace, userId), "you");
         var (parsed, reply) = await runner.InterpretAsync(text, () => TeamsText.Tokenize(text, activity.Entities), CommandVerb.Assign, caller, Source, syntax, "\n\n", cancellationToken);
         if (parsed is null)
         {
@@ -98,6 +95,6 @@ internal static class TeamsEndpoints
         return Reply(result.Text);
     }
 
-    private static JsonHttpResult<TeamsReply> Reply(string text) => TypedResults.Json(TeamsReply.Message(text), CommandsJsonContext.Default.TeamsReply);
+    private static JsonHttpResult<TeamsReply> Reply(string text) => TypedResults.Json(TeamsReply.Message(text), TeamsJsonContext.Default.TeamsReply);
 
 }

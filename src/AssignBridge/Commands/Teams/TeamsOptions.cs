@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands.Teams;
 
@@ -30,3 +31,6 @@ internal sealed class TeamsOptions : ICommandAllowlist
     [Range(1_024, 4 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 256 * 1_024;
 }
+
+/// <summary>Checks the data annotations of <see cref="TeamsOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class TeamsOptionsValidator : IValidateOptions<TeamsOptions>;

@@ -1,4 +1,7 @@
-using AssignBridge.Security;
+using AssignBridge.Platform.Security;
+
+
+
 
 namespace AssignBridge.Commands.Teams;
 

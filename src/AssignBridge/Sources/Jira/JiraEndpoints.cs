@@ -1,7 +1,8 @@
-using AssignBridge.Hosting;
-using AssignBridge.Journal;
-using AssignBridge.Security;
-using AssignBridge.Validation;
+using AssignBridge.Delivery;
+using AssignBridge.Ingress;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Security;
+using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -36,21 +37,20 @@ internal static class JiraEndpoints
     {
         var request = context.Request;
         var limits = options.Value;
-        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var route = new SignedRoute(limits.MaxBodyBytes, "Jira:MaxBodyBytes", reason => Log.BadRequest(logger, reason), (check, via) => Log.Unauthorized(logger, check, via));
+        var (signed, via, refusal) = await SignedBody.ReadAsync(request, route, bytes =>
         {
-            Log.BadRequest(logger, "body over Jira:MaxBodyBytes");
-            return WebhookResults.TooLarge(limits.MaxBodyBytes, "Jira:MaxBodyBytes");
+            var (check, by) = verifier.Verify(bytes, request.Headers[JiraSignatureVerifier.SignatureHeader], request.Headers[limits.AutomationSecretHeader], request.Headers.Authorization);
+            return (check, by.ToString());
+        }, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
         }
 
-        var (check, via) = verifier.Verify(body, request.Headers[JiraSignatureVerifier.SignatureHeader], request.Headers[limits.AutomationSecretHeader], request.Headers.Authorization);
-        if (check != SignatureCheck.Valid)
-        {
-            Log.Unauthorized(logger, check.ToString(), via.ToString());
-            return WebhookResults.Unauthorized();
-        }
+        var body = signed!; // read and verified: a body without a refusal
 
-        if (!WebhookResults.TryParseJson(request, body, SourcesJsonContext.Default.JiraWebhookPayload, "Jira", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
+        if (!WebhookResults.TryParseJson(request, body, JiraJsonContext.Default.JiraWebhookPayload, "Jira", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
         {
             return problem;
         }
@@ -58,7 +58,7 @@ internal static class JiraEndpoints
         // The timestamp is inside the signed body: a captured delivery cannot be replayed later with a new one.
         if (verifier.CheckFreshness(payload.Timestamp, TimeSpan.FromSeconds(limits.ReplayWindowSeconds)) != SignatureCheck.Valid)
         {
-            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via.ToString());
+            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via);
             return WebhookResults.Unauthorized();
         }
 

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
-using AssignBridge.Validation;
+using AssignBridge.Platform.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.Jira;
@@ -330,7 +330,7 @@ internal sealed class JiraEventReader
 
     private static JiraUser? User(Dictionary<string, JsonElement> fields, string name) =>
         fields.TryGetValue(name, out var value) && value.ValueKind == JsonValueKind.Object
-            ? value.Deserialize(SourcesJsonContext.Default.JiraUser)
+            ? value.Deserialize(JiraJsonContext.Default.JiraUser)
             : null;
 
     private static string? Text(Dictionary<string, JsonElement> fields, string name) =>

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Validation;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.Jira;
 
@@ -54,14 +56,17 @@ internal sealed class JiraOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!SourcesExtensions.SpacesValid(DefaultSpace, ProjectSpaces.Values))
+        if (!InputRules.SpacesValid(DefaultSpace, ProjectSpaces.Values))
         {
             yield return new ValidationResult("Jira:DefaultSpace and Jira:ProjectSpaces must be Kibana space ids: lower-case letters, digits, '_' and '-'.");
         }
 
-        if (!SourcesExtensions.PatternValid(AlertPattern))
+        if (!InputRules.PatternValid(AlertPattern))
         {
             yield return new ValidationResult("Jira:AlertPattern must be a valid .NET regular expression.");
         }
     }
 }
+
+/// <summary>Checks the data annotations of <see cref="JiraOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class JiraOptionsValidator : IValidateOptions<JiraOptions>;

@@ -1,5 +1,5 @@
 using System.Text;
-using AssignBridge.Security;
+using AssignBridge.Platform.Security;
 
 namespace AssignBridge.Sources.Jira;
 

@@ -1,6 +1,7 @@
-using AssignBridge.Hosting;
-using AssignBridge.Journal;
-using AssignBridge.Security;
+using AssignBridge.Delivery;
+using AssignBridge.Ingress;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -32,28 +33,27 @@ internal static class ServiceNowEndpoints
     {
         var request = context.Request;
         var limits = options.Value;
-        var body = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-        if (body is null)
+        var route = new SignedRoute(limits.MaxBodyBytes, "ServiceNow:MaxBodyBytes", reason => Log.BadRequest(logger, reason), (check, via) => Log.Unauthorized(logger, check, via));
+        var (signed, via, refusal) = await SignedBody.ReadAsync(request, route, bytes =>
         {
-            Log.BadRequest(logger, "body over ServiceNow:MaxBodyBytes");
-            return WebhookResults.TooLarge(limits.MaxBodyBytes, "ServiceNow:MaxBodyBytes");
+            var (check, by) = verifier.Verify(bytes, request.Headers[ServiceNowVerifier.SignatureHeader], request.Headers[ServiceNowVerifier.SecretHeader]);
+            return (check, by.ToString());
+        }, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
         }
 
-        var (check, via) = verifier.Verify(body, request.Headers[ServiceNowVerifier.SignatureHeader], request.Headers[ServiceNowVerifier.SecretHeader]);
-        if (check != SignatureCheck.Valid)
-        {
-            Log.Unauthorized(logger, check.ToString(), via.ToString());
-            return WebhookResults.Unauthorized();
-        }
+        var body = signed!; // read and verified: a body without a refusal
 
-        if (!WebhookResults.TryParseJson(request, body, SourcesJsonContext.Default.ServiceNowPayload, "ServiceNow", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
+        if (!WebhookResults.TryParseJson(request, body, ServiceNowJsonContext.Default.ServiceNowPayload, "ServiceNow", reason => Log.BadRequest(logger, reason), out var payload, out var problem))
         {
             return problem;
         }
 
         if (verifier.CheckFreshness(ServiceNowVerifier.ParseTime(payload.SentAt) ?? ServiceNowVerifier.ParseTime(payload.SysUpdatedOn), TimeSpan.FromSeconds(limits.ReplayWindowSeconds)) != SignatureCheck.Valid)
         {
-            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via.ToString());
+            Log.Unauthorized(logger, nameof(SignatureCheck.Expired), via);
             return WebhookResults.Unauthorized();
         }
 

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
-using AssignBridge.Validation;
+using AssignBridge.Platform.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.ServiceNow;
@@ -146,7 +146,7 @@ internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> 
         ServiceNowUser user;
         try
         {
-            user = element.Deserialize(SourcesJsonContext.Default.ServiceNowUser)!;
+            user = element.Deserialize(ServiceNowJsonContext.Default.ServiceNowUser)!;
         }
         catch (JsonException)
         {

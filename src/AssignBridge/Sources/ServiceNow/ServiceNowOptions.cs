@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Validation;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.ServiceNow;
 
@@ -34,9 +36,12 @@ internal sealed class ServiceNowOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!SourcesExtensions.SpacesValid(DefaultSpace, []))
+        if (!InputRules.SpacesValid(DefaultSpace, []))
         {
             yield return new ValidationResult("ServiceNow:DefaultSpace must be a Kibana space id: lower-case letters, digits, '_' and '-'.");
         }
     }
 }
+
+/// <summary>Checks the data annotations of <see cref="ServiceNowOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class ServiceNowOptionsValidator : IValidateOptions<ServiceNowOptions>;

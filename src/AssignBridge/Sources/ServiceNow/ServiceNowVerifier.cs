@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AssignBridge.Security;
+using AssignBridge.Platform.Security;
 
 namespace AssignBridge.Sources.ServiceNow;
 

@@ -1,0 +1,296 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using AssignBridge.Audit;
+using AssignBridge.Delivery;
+using AssignBridge.People;
+using AssignBridge.Platform.Http;
+using AssignBridge.Platform.Security;
+using AssignBridge.Platform.Storage;
+using AssignBridge.Platform.Validation;
+using Azure;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Admin;
+
+/// <summary>Limits of the admin routes. The tokens live under <c>Admin:Tokens</c> and are read by <see cref="AdminTokenVerifier"/>.</summary>
+internal sealed class PeopleAdminOptions
+{
+    public const string SectionName = "Admin";
+
+    /// <summary>The largest import body; about 100 bytes a row, so the default holds some 80,000 rows.</summary>
+    [Range(1_024, 16 * 1_024 * 1_024)]
+    public int MaxImportBytes { get; set; } = 8 * 1_024 * 1_024;
+}
+
+/// <summary>The body of <c>PUT /api/manage/people/{namespace}/{id}</c>.</summary>
+internal sealed record SetPersonBody(
+    [property: JsonPropertyName("kibanaUid")] string? KibanaUid,
+    [property: JsonPropertyName("displayName")] string? DisplayName);
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(SetPersonBody))]
+[JsonSerializable(typeof(PersonView))]
+[JsonSerializable(typeof(List<PersonView>))]
+[JsonSerializable(typeof(ImportSummary))]
+[JsonSerializable(typeof(ResolveAnswer))]
+[JsonSerializable(typeof(List<DiscoveredMapping>))]
+internal sealed partial class PeopleAdminJsonContext : JsonSerializerContext;
+
+internal static class PeopleAdminServices
+{
+    public static IServiceCollection AddPeopleAdmin(this IServiceCollection services)
+    {
+        services.AddSingleton<AdminTokenVerifier>();
+        services.AddSingleton(sp =>
+        {
+            var directory = sp.GetRequiredService<PeopleDirectory>();
+            return new PeopleStore(directory.Table, sp.GetRequiredService<TimeProvider>(), directory.Invalidate);
+        });
+        return services;
+    }
+}
+
+/// <summary>
+/// <c>/api/manage/people</c>: the CLI's operations over HTTP, for administrators holding a token of <c>Admin:Tokens</c>.
+/// Writes stamp <c>UpdatedBy = admin-api:&lt;token label&gt;</c> and make the lookup cache forget the key.
+/// </summary>
+internal static class PeopleAdminEndpoints
+{
+    /// <summary>
+    /// Not <c>/api/admin/people</c>: the Functions host reserves function routes starting with <c>admin</c> for its own
+    /// admin API ("The specified route conflicts with one or more built in routes.", azure-functions-host#1781).
+    /// </summary>
+    public const string Route = "/api/manage/people";
+    private const string LabelItem = "AssignBridge.AdminLabel";
+    private const int MaxSetBodyBytes = 16 * 1_024;
+
+    public static IEndpointRouteBuilder MapPeopleAdmin(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup(Route).AddEndpointFilter(GuardAsync);
+        group.MapGet("", ListAsync).WithName("ListPeople");
+        group.MapGet("/resolve", ResolveAsync).WithName("ResolvePerson");
+        group.MapPost("/import", ImportAsync).WithName("ImportPeople");
+        group.MapGet("/{namespace}/{id}", GetAsync).WithName("GetPerson");
+        group.MapPut("/{namespace}/{id}", PutAsync).WithName("PutPerson");
+        group.MapDelete("/{namespace}/{id}", DeleteAsync).WithName("DeletePerson");
+        return app;
+    }
+
+    internal static async Task<Results<JsonHttpResult<List<PersonView>>, ProblemHttpResult>> ListAsync(
+        HttpRequest request, PeopleStore store, CancellationToken cancellationToken)
+    {
+        var @namespace = QueryValues.Text(request, "namespace");
+        if (@namespace is not null && !PersonRef.TableNamespaces.Contains(@namespace))
+        {
+            return UnknownNamespace(@namespace);
+        }
+
+        var rows = new List<PersonView>();
+        await foreach (var row in store.ListAsync(@namespace, cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return TypedResults.Json(rows, PeopleAdminJsonContext.Default.ListPersonView);
+    }
+
+    internal static async Task<Results<JsonHttpResult<PersonView>, ProblemHttpResult>> GetAsync(
+        PeopleStore store, string @namespace, string id, CancellationToken cancellationToken)
+    {
+        if (Key(@namespace, id) is not ({ } ns, { } key))
+        {
+            return UnknownNamespace(@namespace);
+        }
+
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
+        }
+
+        return await store.GetAsync(ns, key, cancellationToken) is { } row
+            ? TypedResults.Json(PersonView.From(row), PeopleAdminJsonContext.Default.PersonView)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such mapping", detail: $"The table has no row {ns}:{key}.");
+    }
+
+    internal static async Task<Results<JsonHttpResult<PersonView>, ProblemHttpResult>> PutAsync(
+        HttpContext context, PeopleStore store, string @namespace, string id, CancellationToken cancellationToken)
+    {
+        if (Key(@namespace, id) is not ({ } ns, { } key))
+        {
+            return UnknownNamespace(@namespace);
+        }
+
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
+        }
+
+        if (!context.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send {\"kibanaUid\",\"displayName\"?} as application/json.");
+        }
+
+        var bytes = await RequestBody.ReadAsync(context.Request, MaxSetBodyBytes, cancellationToken);
+        if (bytes is null)
+        {
+            return TooLarge(MaxSetBodyBytes);
+        }
+
+        SetPersonBody? body;
+        try
+        {
+            body = JsonSerializer.Deserialize(bytes, PeopleAdminJsonContext.Default.SetPersonBody);
+        }
+        catch (JsonException exception)
+        {
+            // Never the exception's own text: it names internal types.
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The body is not valid JSON",
+                detail: $"JSON error at {exception.Path} (line {exception.LineNumber + 1}): send an object with kibanaUid and, optionally, displayName.");
+        }
+
+        var (mapping, problem) = PeopleFile.Validate("body", ns, key, body?.KibanaUid, body?.DisplayName, idField: "id");
+        if (mapping is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The mapping is not valid", detail: problem);
+        }
+
+        var (row, created, _) = await store.SetAsync(mapping, UpdatedBy(context), cancellationToken);
+        return TypedResults.Json(row, PeopleAdminJsonContext.Default.PersonView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    }
+
+    internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        PeopleStore store, string @namespace, string id, CancellationToken cancellationToken)
+    {
+        if (Key(@namespace, id) is not ({ } ns, { } key))
+        {
+            return UnknownNamespace(@namespace);
+        }
+
+        if (BadId(ns, key) is { } badId)
+        {
+            return badId;
+        }
+
+        return await store.RemoveAsync(ns, key, cancellationToken)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such mapping", detail: $"The table has no row {ns}:{key}.");
+    }
+
+    /// <summary>Imports a CSV (<c>text/csv</c>) or JSON (<c>application/json</c>) body; <c>?dryRun=true</c> only compares.</summary>
+    internal static async Task<Results<JsonHttpResult<ImportSummary>, ProblemHttpResult>> ImportAsync(
+        HttpContext context, PeopleStore store, IOptions<PeopleAdminOptions> options, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        if (!QueryValues.TryBool(request, "dryRun", out var dryRun, out var badDryRun))
+        {
+            return badDryRun;
+        }
+
+        var mediaType = request.GetTypedHeaders().ContentType?.MediaType.Value;
+        PeopleFileFormat format;
+        if (request.HasJsonContentType())
+        {
+            format = PeopleFileFormat.Json;
+        }
+        else if (mediaType is "text/csv" or "application/csv")
+        {
+            format = PeopleFileFormat.Csv;
+        }
+        else
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type", detail: "Send the file as text/csv or application/json.");
+        }
+
+        var limit = options.Value.MaxImportBytes;
+        var body = await RequestBody.ReadAsync(request, limit, cancellationToken);
+        if (body is null)
+        {
+            return TooLarge(limit);
+        }
+
+        var file = PeopleFile.Read(body, format);
+        var summary = await new PeopleImporter(store).ImportAsync(file, UpdatedBy(context), dryRun == true, progress: null, cancellationToken: cancellationToken);
+        return TypedResults.Json(summary, PeopleAdminJsonContext.Default.ImportSummary);
+    }
+
+    internal static async Task<Results<JsonHttpResult<ResolveAnswer>, ProblemHttpResult>> ResolveAsync(
+        HttpRequest request, PeopleDirectory directory, PeopleStore store, CancellationToken cancellationToken)
+    {
+        var (person, email) = (QueryValues.Text(request, "person"), QueryValues.Text(request, "email"));
+        if (string.IsNullOrWhiteSpace(person))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No person given", detail: "Use ?person=namespace:id or ?person=<email>, optionally with &email=<fallback email>.");
+        }
+
+        if (PeopleAdmin.ParsePerson(person, email, out var problem) is not { } parsed)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Not a person", detail: problem);
+        }
+
+        return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
+    }
+
+    /// <summary>The guard of every /api/manage route as the standalone app maps it: an endpoint filter over <see cref="GuardedAsync"/>.</summary>
+    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
+        await GuardedAsync(invocation.HttpContext, invocation.HttpContext.RequestServices, async () => await next(invocation));
+
+    /// <summary>
+    /// Admin token first (a generic 401; the reason goes to the log), then storage failures as 503. Every /api/manage
+    /// route runs inside it, the standalone routes through <see cref="GuardAsync"/> and the functions directly.
+    /// </summary>
+    internal static async Task<object?> GuardedAsync(HttpContext context, IServiceProvider services, Func<Task<object?>> next)
+    {
+        var logger = services.GetRequiredService<ILogger<AdminTokenVerifier>>();
+        var check = services.GetRequiredService<AdminTokenVerifier>().Verify(context.Request.Headers.Authorization, out var label);
+        if (check != SignatureCheck.Valid)
+        {
+            Log.AdminUnauthorized(logger, check.ToString());
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                detail: "Send Authorization: Bearer <token> with a token configured in Admin:Tokens.");
+        }
+
+        context.Items[LabelItem] = label;
+        try
+        {
+            return await next();
+        }
+        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException
+            || StorageGuard.Reason(exception, context.RequestAborted) is not null)
+        {
+            Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
+            context.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable",
+                detail: "The tables could not be read or written. Try again later; the request may be sent again safely.");
+        }
+    }
+
+    private static string UpdatedBy(HttpContext context) => $"admin-api:{context.Items[LabelItem] as string ?? AdminTokenVerifier.DefaultLabel}";
+
+    private static (string? Namespace, string? Id) Key(string ns, string id)
+    {
+        ns = ns.ToLowerInvariant();
+        return PersonRef.TableNamespaces.Contains(ns) && id.Length > 0
+            ? (ns, ns == PersonRef.EmailNamespace ? PersonRef.NormalizeEmail(id) : id)
+            : (null, null);
+    }
+
+    /// <summary>The route's id held to the rule every import row is: refused here rather than by the table key it cannot make.</summary>
+    private static ProblemHttpResult? BadId(string ns, string key) =>
+        (ns == PersonRef.EmailNamespace ? InputRules.Email("id", key) : InputRules.ExternalId("id", key)) is { } problem
+            ? TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The id is not valid", detail: problem + ".")
+            : null;
+
+    private static ProblemHttpResult UnknownNamespace(string ns) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Unknown namespace",
+            detail: $"'{ns}' is not a namespace of the mapping table ({string.Join(", ", PersonRef.TableNamespaces)}).");
+
+    private static ProblemHttpResult TooLarge(int limit) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
+            detail: $"The body is larger than {limit} bytes (Admin:MaxImportBytes for imports). Split the file.");
+}
+
+/// <summary>Checks the data annotations of <see cref="PeopleAdminOptions"/> with generated code (see OptionsValidation).</summary>
+[OptionsValidator] internal sealed partial class PeopleAdminOptionsValidator : IValidateOptions<PeopleAdminOptions>;

@@ -1,0 +1,82 @@
+using AssignBridge.Platform.Queues;
+using AssignBridge.Platform.Storage;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace AssignBridge.Delivery;
+
+/// <summary>
+/// The delivery queue and its poison queue (Azure Storage queues, Base64 messages as the host's trigger reads them).
+/// A delivery not applied inline is put here with its back-off as the message's visibility delay; one whose attempts
+/// are spent goes to the poison queue. A failed queue write is logged and not thrown: the journal row stays due and
+/// the reconcile sweep sends its message again.
+/// </summary>
+internal sealed class DeliveryQueue
+{
+    /// <summary>The longest visibility delay Azure Storage takes (7 days), less a margin.</summary>
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(6);
+
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeliveryQueue> _logger;
+    private readonly QueuePair _queues;
+
+    public DeliveryQueue(QueueServiceClient queues, IOptions<QueueOptions> options, TimeProvider time, ILogger<DeliveryQueue> logger)
+    {
+        _queues = new QueuePair(queues, options.Value.Name);
+        _time = time;
+        _logger = logger;
+    }
+
+    public QueueClient Queue => _queues.Queue;
+
+    public QueueClient Poison => _queues.Poison;
+
+    /// <summary>Sends <paramref name="message"/>, visible after <paramref name="delay"/>; false (logged) when the queue could not be written.</summary>
+    public async Task<bool> EnqueueAsync(DeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken = default)
+    {
+        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+        try
+        {
+            await _queues.EnsureAsync(cancellationToken);
+            await Queue.SendMessageAsync(message.ToJson(), visibleIn, cancellationToken: cancellationToken);
+            Log.Enqueued(_logger, message.Source, message.DeliveryId, (long)visibleIn.TotalSeconds, message.FollowUp is not null);
+            return true;
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
+        {
+            _queues.Forget();
+            Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, reason);
+            return false;
+        }
+    }
+
+    /// <summary>Puts <paramref name="message"/> in the poison queue; false (logged) when it could not be written.</summary>
+    public async Task<bool> PoisonAsync(DeliveryMessage message, string reason, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _queues.EnsureAsync(cancellationToken);
+            await Poison.SendMessageAsync(message.ToJson(), cancellationToken: cancellationToken);
+            Log.Poisoned(_logger, message.Source, message.DeliveryId, reason);
+            return true;
+        }
+        catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } failure)
+        {
+            _queues.Forget();
+            Log.EnqueueFailed(_logger, message.Source, message.DeliveryId, $"poison queue: {failure}");
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time (at once for
+    /// an <see cref="DeliveryMessage.Early"/> one); a dead one goes to the poison queue. Nothing for applied or rejected
+    /// deliveries.
+    /// </summary>
+    public Task AfterAttemptAsync(DeliveryMessage message, AttemptResult attempt) => attempt.Status switch
+    {
+        DeliveryStatus.Retrying => EnqueueAsync(message, message.Early ? TimeSpan.Zero : (attempt.NextAttemptAt ?? _time.GetUtcNow()) - _time.GetUtcNow(), CancellationToken.None),
+        DeliveryStatus.Dead => PoisonAsync(message, attempt.Error ?? "the attempts are spent", CancellationToken.None),
+        _ => Task.CompletedTask,
+    };
+}

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using AssignBridge.Assignments;
+using Azure;
+
+namespace AssignBridge.Delivery;
+
+internal enum DeliveryStatus
+{
+    Pending,
+    Applied,
+    Retrying,
+    Rejected,
+    Dead,
+}
+
+/// <summary>
+/// One accepted delivery as the journal holds it. <see cref="ETag"/> guards every change. <see cref="Attempts"/>
+/// counts attempts begun (a claim counts one). <see cref="Done"/> holds the keys of the Kibana requests an earlier
+/// attempt applied and recorded, which a later attempt does not send again.
+/// </summary>
+internal sealed record JournalEntry(
+    AssignmentIntent Intent,
+    DeliveryStatus Status,
+    int Attempts,
+    DateTimeOffset RecordedAt,
+    DateTimeOffset NextAttemptAt,
+    DateTimeOffset ClaimedUntil,
+    string? LastError,
+    string BodyHash,
+    ETag ETag)
+{
+    public IReadOnlyList<string> Done { get; init; } = [];
+
+    public string Source => Intent.Source;
+
+    public string DeliveryId => Intent.DeliveryId;
+
+    public static string StatusName(DeliveryStatus status) => status.ToString().ToLowerInvariant();
+}
+
+/// <summary>The serialized form of an intent inside a journal row.</summary>
+[JsonSerializable(typeof(AssignmentIntent))]
+internal sealed partial class JournalJsonContext : JsonSerializerContext;

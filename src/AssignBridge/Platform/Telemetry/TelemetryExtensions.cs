@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using OpenTelemetry;
+
+namespace AssignBridge.Platform.Telemetry;
+
+internal sealed class TelemetryOptions
+{
+    public const string SectionName = "Telemetry";
+
+    /// <summary>Writes traces, metrics and logs to stdout when no other exporter is configured. Off by default (it is loud).</summary>
+    public bool Console { get; set; }
+
+    /// <summary>Probes, once Kestrel listens, whether the Kibana key may assign alerts (a request that changes nothing); /api/health reports it.</summary>
+    public bool StartupCheck { get; set; } = true;
+}
+
+/// <summary>Two switches, each valid either way: registered so that the section is in the one list of options like the others.</summary>
+internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) => ValidateOptionsResult.Success;
+}
+
+internal static class TelemetryExtensions
+{
+    public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string AzureMonitorAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
+    public const string OtlpSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>
+    /// Traces, metrics and logs through OpenTelemetry: to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
+    /// is set, to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is, to the console only when
+    /// <c>Telemetry:Console=true</c>. With none of them the SDK is not registered at all, and the spans and metrics
+    /// still reach any in-process listener. Exporters start in the background: nothing here delays <c>GET /</c>.
+    /// </summary>
+    public static IServiceCollection AddAssignBridgeTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<IStartupFilter, InvocationIdStartupFilter>();
+
+        var azureMonitor = configuration[AzureMonitorSetting];
+        var otlp = configuration[OtlpSetting];
+        var console = configuration.GetValue<bool>($"{TelemetryOptions.SectionName}:{nameof(TelemetryOptions.Console)}");
+        if (string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp) && !console)
+        {
+            return services;
+        }
+
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(AssignBridgeTelemetry.Name, serviceVersion: "1.0"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(AssignBridgeTelemetry.Name)
+                    .AddAspNetCoreInstrumentation(o => o.Filter = context => context.Request.Path != "/") // the host's readiness polls are noise
+                    .AddHttpClientInstrumentation(o => o.EnrichWithHttpRequestMessage = (activity, request) =>
+                    {
+                        if (IsCapabilityUrl(request.RequestUri))
+                        {
+                            activity.SetTag("url.full", $"{request.RequestUri!.Scheme}://{request.RequestUri.Authority}/…");
+                        }
+                    });
+                if (!string.IsNullOrWhiteSpace(azureMonitor))
+                {
+                    tracing.AddAzureMonitorTraceExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                }
+
+                if (!string.IsNullOrWhiteSpace(otlp))
+                {
+                    tracing.AddOtlpExporter();
+                }
+
+                if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
+                {
+                    tracing.AddConsoleExporter();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(AssignBridgeTelemetry.Name)
+                    .AddAspNetCoreInstrumentation()
+                    .AddHttpClientInstrumentation();
+                if (!string.IsNullOrWhiteSpace(azureMonitor))
+                {
+                    metrics.AddAzureMonitorMetricExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                }
+
+                if (!string.IsNullOrWhiteSpace(otlp))
+                {
+                    metrics.AddOtlpExporter();
+                }
+
+                if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
+                {
+                    metrics.AddConsoleExporter();
+                }
+            })
+            .WithLogging(
+                logging =>
+                {
+                    if (!string.IsNullOrWhiteSpace(azureMonitor))
+                    {
+                        logging.AddAzureMonitorLogExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                    }
+
+                    if (!string.IsNullOrWhiteSpace(otlp))
+                    {
+                        logging.AddOtlpExporter();
+                    }
+
+                    if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
+                    {
+                        logging.AddConsoleExporter();
+                    }
+                },
+                options =>
+                {
+                    // The DeliveryId and Source scope of DeliveryIntake and DeliveryProcessor travel with every record.
+                    options.IncludeScopes = true;
+                    options.IncludeFormattedMessage = true;
+                });
+        return services;
+    }
+
+    /// <summary>
+    /// The connection string, and an Entra credential when <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says
+    /// <c>Authorization=AAD</c> (infra turns Application Insights' local auth off; the app's identity publishes).
+    /// </summary>
+    private static void ConfigureAzureMonitor(AzureMonitorExporterOptions options, string connectionString, IConfiguration configuration)
+    {
+        options.ConnectionString = connectionString;
+        var authentication = configuration[AzureMonitorAuthenticationSetting] ?? "";
+        var parts = authentication.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => p.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
+        if (parts.TryGetValue("Authorization", out var kind) && kind.Equals("AAD", StringComparison.OrdinalIgnoreCase))
+        {
+            options.Credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = parts.GetValueOrDefault("ClientId") ?? configuration["AZURE_CLIENT_ID"],
+            });
+        }
+    }
+
+    /// <summary>
+    /// URLs whose path is the credential: a Slack <c>response_url</c> or incoming webhook, a Teams (Office 365 or Power
+    /// Automate) incoming webhook. Their spans keep the host only.
+    /// </summary>
+    internal static bool IsCapabilityUrl(Uri? uri) =>
+        uri is { IsAbsoluteUri: true } && (uri.Host.Equals("hooks.slack.com", StringComparison.OrdinalIgnoreCase)
+            || uri.Host.EndsWith(".webhook.office.com", StringComparison.OrdinalIgnoreCase)
+            || uri.Host.EndsWith(".logic.azure.com", StringComparison.OrdinalIgnoreCase)
+            || uri.Host.EndsWith(".environment.api.powerplatform.com", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Tags the request's span with the Functions invocation id, whether or not the SDK is registered.</summary>
+    private sealed class InvocationIdStartupFilter : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use((context, nextMiddleware) =>
+            {
+                if (Activity.Current is { } activity && context.Request.Headers.TryGetValue(AssignBridgeTelemetry.InvocationIdHeader, out var id) && id.Count > 0)
+                {
+                    var text = id.ToString();
+                    activity.SetTag(AssignBridgeTelemetry.InvocationIdTag, text.Length <= 100 ? text : text[..100]);
+                }
+
+                return nextMiddleware(context);
+            });
+            next(app);
+        };
+    }
+}
