@@ -208,6 +208,7 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
     private string? Checked(string path, string text, Func<string, string?, string?> rule) =>
         rule(path, text) is { } problem ? Invalid<string>(path, problem + ".") : text;
 
+    /// <summary>Records the problem under its path (at most <see cref="MaxProblems"/> in all) and stands for the value it leaves out.</summary>
     private T? Invalid<T>(string path, string message)
         where T : class
     {
