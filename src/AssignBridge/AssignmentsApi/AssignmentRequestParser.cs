@@ -9,9 +9,9 @@ namespace AssignBridge.AssignmentsApi;
 internal sealed record ParsedAssignment(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<PersonRef> Add, IReadOnlyList<PersonRef> Remove, string? Reference, string? RequestedBy);
 
 /// <summary>
-/// Reads the JSON of <c>POST /api/assignments</c> by hand rather than through a serializer, so that every
-/// problem is reported in the caller's terms (<c>alertIds[3]: alertIds[3] holds control characters.</c>) and
-/// all of them at once, never as a .NET type name or a stack trace. Every value is held to <see cref="InputRules"/>.
+/// Reads the JSON of <c>POST /api/assignments</c> into <see cref="AssignmentRequest"/>, then holds every value to
+/// <see cref="InputRules"/>, so that every problem is reported in the caller's terms (<c>alertIds[3]: alertIds[3] holds
+/// control characters.</c>) and all of them at once, never as a .NET type name or a stack trace.
 /// </summary>
 internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string defaultSpace)
 {
@@ -30,169 +30,124 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
             return null;
         }
 
-        JsonDocument document;
+        if (Read(body) is not { } request)
+        {
+            return null;
+        }
+
+        foreach (var name in request.Unknown?.Keys ?? Enumerable.Empty<string>())
+        {
+            Problem(name, $"unknown field; the fields are {string.Join(", ", KnownFields)}.");
+        }
+
+        var space = Optional("space", request.Space, InputRules.SpaceId) ?? defaultSpace;
+        var alerts = Alerts(request.AlertIds, space);
+        var add = People("add", request.Add);
+        var remove = People("remove", request.Remove);
+        if (add.Count == 0 && remove.Count == 0 && !_problems.ContainsKey("add") && !_problems.ContainsKey("remove"))
+        {
+            Problem("add", "name at least one person to add or to remove.");
+        }
+
+        var reference = Optional("reference", request.Reference, Line);
+        var requestedBy = Optional("requestedBy", request.RequestedBy, Line);
+        return _problems.Count == 0 ? new ParsedAssignment(alerts, add, remove, reference, requestedBy) : null;
+    }
+
+    /// <summary>The body as sent, or null when it is not JSON (nested deeper than 8 included) or not an object.</summary>
+    private AssignmentRequest? Read(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
         try
         {
-            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
-            document = JsonDocument.ParseValue(ref reader);
+            // The serializer checks the whole value before it reads any of it, so a body that is not JSON is said to be so first.
+            if (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+            {
+                return JsonSerializer.Deserialize(ref reader, AssignmentRequestJsonContext.Default.AssignmentRequest);
+            }
+
+            Problem("$", TextConverter.Found(ref reader, "a JSON object"));
         }
         catch (JsonException exception)
         {
             Problem("$", $"the body is not valid JSON (line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}).");
-            return null;
         }
 
-        using (document)
-        {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                Problem("$", $"expected a JSON object, found {Describe(root.ValueKind)}.");
-                return null;
-            }
-
-            foreach (var property in root.EnumerateObject())
-            {
-                if (!KnownFields.Contains(property.Name, StringComparer.Ordinal))
-                {
-                    Problem(property.Name, $"unknown field; the fields are {string.Join(", ", KnownFields)}.");
-                }
-            }
-
-            var space = OptionalSpace(root, "space") ?? defaultSpace;
-            var alerts = Alerts(root, space);
-            var add = People(root, "add");
-            var remove = People(root, "remove");
-            if (add.Count == 0 && remove.Count == 0 && !_problems.ContainsKey("add") && !_problems.ContainsKey("remove"))
-            {
-                Problem("add", "name at least one person to add or to remove.");
-            }
-
-            var reference = OptionalText(root, "reference");
-            var requestedBy = OptionalText(root, "requestedBy");
-            return _problems.Count == 0 ? new ParsedAssignment(alerts, add, remove, reference, requestedBy) : null;
-        }
+        return null;
     }
 
-    private List<AlertRef> Alerts(JsonElement root, string space)
+    private List<AlertRef> Alerts(SentList<AlertItem>? list, string space)
     {
-        var alerts = new List<AlertRef>();
-        if (!root.TryGetProperty("alertIds", out var ids))
+        if (list is not { Problem: null, Items: var ids })
         {
-            Problem("alertIds", "required: a list of alert ids (the _id of each alert document).");
-            return alerts;
+            Problem("alertIds", list?.Problem ?? "required: a list of alert ids (the _id of each alert document).");
+            return [];
         }
 
-        if (ids.ValueKind != JsonValueKind.Array)
-        {
-            Problem("alertIds", $"expected a list, found {Describe(ids.ValueKind)}.");
-            return alerts;
-        }
-
-        var count = ids.GetArrayLength();
-        if (count == 0)
+        if (ids.Count == 0)
         {
             Problem("alertIds", "name at least one alert id.");
         }
-        else if (count > limits.MaxAlertIds)
+        else if (ids.Count > limits.MaxAlertIds)
         {
-            Problem("alertIds", $"{count} alert ids; at most {limits.MaxAlertIds} per request. Split the list.");
-            return alerts;
+            Problem("alertIds", $"{ids.Count} alert ids; at most {limits.MaxAlertIds} per request. Split the list.");
+            return [];
         }
 
-        var index = 0;
-        foreach (var item in ids.EnumerateArray())
-        {
-            var path = $"alertIds[{index++}]";
-            if (item.ValueKind == JsonValueKind.String)
-            {
-                if (Text(path, item, InputRules.AlertId) is { } id)
-                {
-                    alerts.Add(new AlertRef(space, id));
-                }
-            }
-            else if (item.ValueKind == JsonValueKind.Object)
-            {
-                var itemSpace = OptionalSpace(item, "space", path) ?? space;
-                if (!item.TryGetProperty("id", out var id))
-                {
-                    Problem(path, "an alert object needs an \"id\".");
-                }
-                else if (Text(path + ".id", id, InputRules.AlertId) is { } text)
-                {
-                    alerts.Add(new AlertRef(itemSpace, text));
-                }
-            }
-            else
-            {
-                Problem(path, $"expected an alert id (a string) or {{\"id\",\"space\"}}, found {Describe(item.ValueKind)}.");
-            }
-        }
-
-        return alerts;
+        return ids.Select((item, index) => Alert($"alertIds[{index}]", item, space)).OfType<AlertRef>().ToList();
     }
 
-    private List<PersonRef> People(JsonElement root, string field)
+    private AlertRef? Alert(string path, AlertItem item, string space)
     {
-        var people = new List<PersonRef>();
-        if (!root.TryGetProperty(field, out var list) || list.ValueKind == JsonValueKind.Null)
+        if (item.Object is not { } alert)
         {
-            return people;
+            return Checked(path, item.Text!, InputRules.AlertId) is { } id ? new AlertRef(space, id) : null;
         }
 
-        if (list.ValueKind != JsonValueKind.Array)
+        var itemSpace = Optional(path + ".space", alert.Space, InputRules.SpaceId) ?? space;
+        return alert.Id is null ? Invalid<AlertRef>(path, "an alert object needs an \"id\".")
+            : Checked(path + ".id", alert.Id, InputRules.AlertId) is { } text ? new AlertRef(itemSpace, text) : null;
+    }
+
+    private List<PersonRef> People(string field, SentList<PersonItem>? list)
+    {
+        if (list?.Problem is { } shape)
         {
-            Problem(field, $"expected a list of people, found {Describe(list.ValueKind)}.");
-            return people;
+            Problem(field, shape);
+            return [];
         }
 
-        if (list.GetArrayLength() > limits.MaxPeople)
+        if (list?.Items.Count > limits.MaxPeople)
         {
-            Problem(field, $"{list.GetArrayLength()} people; at most {limits.MaxPeople}.");
-            return people;
+            Problem(field, $"{list.Items.Count} people; at most {limits.MaxPeople}.");
+            return [];
         }
 
-        var index = 0;
-        foreach (var item in list.EnumerateArray())
-        {
-            if (Person($"{field}[{index++}]", item) is { } person)
-            {
-                people.Add(person);
-            }
-        }
-
-        return people;
+        return (list?.Items ?? []).Select((item, index) => Person($"{field}[{index}]", item)).OfType<PersonRef>().ToList();
     }
 
     /// <summary>
     /// A person is a string (<c>namespace:id</c> for a known namespace, an email, or else a Kibana UID) or an
     /// object: <c>{"uid"}</c>, <c>{"email"}</c>, or <c>{"namespace","id","email"?}</c>.
     /// </summary>
-    private PersonRef? Person(string path, JsonElement item)
+    private PersonRef? Person(string path, PersonItem item)
     {
-        if (item.ValueKind == JsonValueKind.String)
+        if (item.Object is not { } person)
         {
-            return Text(path, item, Line) is { } text ? FromShorthand(path, text) : null;
+            return Checked(path, item.Text!, Line) is { } text ? FromShorthand(path, text) : null;
         }
 
-        if (item.ValueKind != JsonValueKind.Object)
+        if (person.Uid is { } uid)
         {
-            Problem(path, $"expected a person (a string or an object), found {Describe(item.ValueKind)}.");
-            return null;
+            return Checked(path + ".uid", uid, InputRules.Uid) is { } u ? PersonRef.ForUid(u) : null;
         }
 
-        if (item.TryGetProperty("uid", out var uid))
+        if (person.Namespace is { } ns)
         {
-            return Text(path + ".uid", uid, InputRules.Uid) is { } u ? PersonRef.ForUid(u) : null;
-        }
-
-        if (item.TryGetProperty("namespace", out var ns))
-        {
-            var nsText = Text(path + ".namespace", ns, Line);
-            var id = item.TryGetProperty("id", out var idElement)
-                ? Text(path + ".id", idElement, nsText == PersonRef.EmailNamespace ? InputRules.Email : InputRules.ExternalId)
-                : Missing(path + ".id");
-            var email = item.TryGetProperty("email", out var emailElement) ? Text(path + ".email", emailElement, InputRules.Email) : null;
+            var nsText = Checked(path + ".namespace", ns, Line);
+            var id = person.Id is null ? Invalid<string>(path + ".id", "required.")
+                : Checked(path + ".id", person.Id, nsText == PersonRef.EmailNamespace ? InputRules.Email : InputRules.ExternalId);
+            var email = Optional(path + ".email", person.Email, InputRules.Email);
             if (nsText is null || id is null)
             {
                 return null;
@@ -200,20 +155,18 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
 
             if (!PersonRef.TableNamespaces.Contains(nsText))
             {
-                Problem(path + ".namespace", $"unknown namespace '{nsText}'; known: {string.Join(", ", PersonRef.TableNamespaces)}.");
-                return null;
+                return Invalid<PersonRef>(path + ".namespace", $"unknown namespace '{nsText}'; known: {string.Join(", ", PersonRef.TableNamespaces)}.");
             }
 
             return nsText == PersonRef.EmailNamespace ? PersonRef.ForEmail(id) : new PersonRef(nsText, id, email);
         }
 
-        if (item.TryGetProperty("email", out var onlyEmail))
+        if (person.Email is { } onlyEmail)
         {
-            return Text(path + ".email", onlyEmail, InputRules.Email) is { } e ? PersonRef.ForEmail(e) : null;
+            return Checked(path + ".email", onlyEmail, InputRules.Email) is { } e ? PersonRef.ForEmail(e) : null;
         }
 
-        Problem(path, "a person object needs \"uid\", \"email\", or \"namespace\" with \"id\".");
-        return null;
+        return Invalid<PersonRef>(path, "a person object needs \"uid\", \"email\", or \"namespace\" with \"id\".");
     }
 
     private PersonRef? FromShorthand(string path, string text)
@@ -225,13 +178,13 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
             var id = text[(colon + 1)..];
             if (ns == PersonRef.UidNamespace)
             {
-                return id.Length == 0 ? Invalid(path, "'uid:' needs a UID after it.")
+                return id.Length == 0 ? Invalid<PersonRef>(path, "'uid:' needs a UID after it.")
                     : Checked(path, id, InputRules.Uid) is { } uid ? PersonRef.ForUid(uid) : null;
             }
 
             if (PersonRef.TableNamespaces.Contains(ns))
             {
-                return id.Length == 0 ? Invalid(path, $"'{ns}:' needs an id after it.")
+                return id.Length == 0 ? Invalid<PersonRef>(path, $"'{ns}:' needs an id after it.")
                     : ns == PersonRef.EmailNamespace ? (Checked(path, id, InputRules.Email) is { } email ? PersonRef.ForEmail(email) : null)
                     : Checked(path, id, InputRules.ExternalId) is { } external ? new PersonRef(ns, external) : null;
             }
@@ -242,95 +195,36 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
             : Checked(path, text, InputRules.Uid) is { } plain ? PersonRef.ForUid(plain) : null;
     }
 
-    private string? OptionalSpace(JsonElement parent, string field, string? parentPath = null)
-    {
-        if (!parent.TryGetProperty(field, out var element) || element.ValueKind == JsonValueKind.Null)
-        {
-            return null;
-        }
-
-        var path = parentPath is null ? field : $"{parentPath}.{field}";
-        return Text(path, element, InputRules.SpaceId);
-    }
-
-    private string? OptionalText(JsonElement parent, string field) =>
-        parent.TryGetProperty(field, out var element) && element.ValueKind != JsonValueKind.Null ? Text(field, element, Line) : null;
-
     /// <summary>Any other single-line value (a namespace, a reference, who asked): the identifier rule at its usual bound.</summary>
     private static string? Line(string field, string? value) => InputRules.Identifier(field, value, InputRules.MaxIdentifierLength);
 
+    /// <summary>A value that may be left out (null), else held to its rule.</summary>
+    private string? Optional(string path, SentText? text, Func<string, string?, string?> rule) => text is null ? null : Checked(path, text, rule);
+
+    /// <summary>A string as sent, or the problem of what was sent instead.</summary>
+    private string? Checked(string path, SentText text, Func<string, string?, string?> rule) =>
+        text.Problem is { } shape ? Invalid<string>(path, shape) : Checked(path, text.Value!, rule);
+
     /// <summary>A string held to one of <see cref="InputRules"/>; its problem is recorded under the path, which it names.</summary>
-    private string? Text(string path, JsonElement element, Func<string, string?, string?> rule) =>
-        StringOf(path, element) is { } text ? Checked(path, text, rule) : null;
+    private string? Checked(string path, string text, Func<string, string?, string?> rule) =>
+        rule(path, text) is { } problem ? Invalid<string>(path, problem + ".") : text;
 
-    private string? Checked(string path, string text, Func<string, string?, string?> rule)
+    /// <summary>Records the problem under its path (at most <see cref="MaxProblems"/> in all) and stands for the value it leaves out.</summary>
+    private T? Invalid<T>(string path, string message)
+        where T : class
     {
-        if (rule(path, text) is { } problem)
+        if (_problems.Values.Sum(v => v.Count) < MaxProblems)
         {
-            Problem(path, problem + ".");
-            return null;
+            if (!_problems.TryGetValue(path, out var list))
+            {
+                _problems[path] = list = [];
+            }
+
+            list.Add(message);
         }
 
-        return text;
-    }
-
-    private string? StringOf(string path, JsonElement element)
-    {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            Problem(path, $"expected a string, found {Describe(element.ValueKind)}.");
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = element.GetString()!;
-        }
-        catch (InvalidOperationException)
-        {
-            Problem(path, "is not valid Unicode text.");
-            return null;
-        }
-
-        return text;
-    }
-
-    private string? Missing(string path)
-    {
-        Problem(path, "required.");
         return null;
     }
 
-    private PersonRef? Invalid(string path, string message)
-    {
-        Problem(path, message);
-        return null;
-    }
-
-    private void Problem(string path, string message)
-    {
-        if (_problems.Values.Sum(v => v.Count) >= MaxProblems)
-        {
-            return;
-        }
-
-        if (!_problems.TryGetValue(path, out var list))
-        {
-            _problems[path] = list = [];
-        }
-
-        list.Add(message);
-    }
-
-    private static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "a list",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
+    private void Problem(string path, string message) => Invalid<string>(path, message);
 }

@@ -62,6 +62,12 @@ public sealed class AssignmentRequestParserTests
     [InlineData("""{"alertIds":["a1"],"add":["u1"],"alertids":["x"]}""", "alertids", "unknown field")]
     [InlineData("""{"alertIds":["a1","a2","a3","a4","a5","a6"],"add":["u1"]}""", "alertIds", "at most 5")]
     [InlineData("""{"alertIds":["a1"],"add":["u1","u2","u3","u4"]}""", "add", "at most 3")]
+    [InlineData("""{"alertIds":null,"add":["u1"]}""", "alertIds", "expected a list, found null")]
+    [InlineData("""{"alertIds":[{"id":1}],"add":["u1"]}""", "alertIds[0].id", "expected a string, found a number")]
+    [InlineData("""{"alertIds":["a1"],"add":[{"uid":null,"email":"a@example.com"}]}""", "add[0].uid", "expected a string, found null")]
+    [InlineData("""{"alertIds":["a1"],"add":[{"namespace":"slack","id":"\ud800"}]}""", "add[0].id", "not valid Unicode")]
+    [InlineData("""{"alertIds":["a1"],"add":["u1"],"reference":{}}""", "reference", "expected a string, found an object")]
+    [InlineData("\"a1\"", "$", "expected a JSON object, found a string")]
     public void Parse_BadInput_NamesTheFieldAndTheProblem(string body, string field, string fragment)
     {
         var (parsed, problems) = Parse(body);
@@ -99,6 +105,37 @@ public sealed class AssignmentRequestParserTests
 
         Assert.Null(parsed);
         Assert.Equal(20, problems.Values.Sum(v => v.Length));
+    }
+
+    [Fact]
+    public void Parse_ValuesOfTheWrongTypeAndBrokenValues_ReportedTogether()
+    {
+        var (parsed, problems) = Parse("""{"space":1,"alertIds":[true,"","\ud800"],"add":"u1","remove":[[]],"requestedBy":false,"x":1}""");
+
+        Assert.Null(parsed);
+        Assert.Equal(["x", "space", "alertIds[0]", "alertIds[1]", "alertIds[2]", "add", "remove[0]", "requestedBy"], problems.Keys);
+        Assert.Equal("expected a string, found a number.", Assert.Single(problems["space"]));
+        Assert.Equal("expected a person (a string or an object), found a list.", Assert.Single(problems["remove[0]"]));
+    }
+
+    [Fact]
+    public void Parse_NullMembers_NotSent()
+    {
+        var (parsed, _) = Parse("""{"space":null,"alertIds":[{"id":"a1","space":null}],"add":["u1"],"remove":null,"reference":null,"requestedBy":null}""");
+
+        Assert.NotNull(parsed);
+        Assert.Equal([new AlertRef("default", "a1")], parsed.Alerts);
+        Assert.Empty(parsed.Remove);
+        Assert.Null(parsed.Reference);
+    }
+
+    [Fact]
+    public void Parse_DuplicateMember_LastOneCounts()
+    {
+        var (parsed, _) = Parse("""{"alertIds":1,"alertIds":["a1"],"add":[{"uid":[],"uid":"u1"}]}""");
+
+        Assert.NotNull(parsed);
+        Assert.Equal([PersonRef.ForUid("u1")], parsed.Add);
     }
 
     private static (ParsedAssignment? Parsed, IReadOnlyDictionary<string, string[]> Problems) Parse(string body, AssignmentsOptions? limits = null)
