@@ -2,6 +2,7 @@ using AssignBridge.Admin;
 using AssignBridge.Hosting;
 
 
+
 if (PeopleCommands.IsCommand(args))
 {
     return await PeopleCommands.RunAsync(args, Console.Out, Console.Error, CliHost.BuildServices);

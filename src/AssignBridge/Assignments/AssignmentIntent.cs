@@ -3,6 +3,7 @@ using AssignBridge.People;
 
 
 
+
 namespace AssignBridge.Assignments;
 
 /// <summary>An alert in a Kibana space.</summary>

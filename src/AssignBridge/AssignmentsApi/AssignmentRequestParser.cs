@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AssignBridge.Assignments;
+using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Validation;
 

@@ -1,5 +1,6 @@
 using AssignBridge.Kibana;
 
+
 namespace AssignBridge.Delivery;
 
 /// <summary>

@@ -8,6 +8,7 @@ using AssignBridge.Sources;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -8,6 +8,7 @@ using AssignBridge.Secrets;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -3,6 +3,7 @@ using AssignBridge.Platform.Validation;
 
 
 
+
 namespace AssignBridge.Kibana;
 
 /// <summary>

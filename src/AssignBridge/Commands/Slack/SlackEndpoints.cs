@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json.Serialization;
 using System.Text;
 using AssignBridge.Ingress;
-using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;

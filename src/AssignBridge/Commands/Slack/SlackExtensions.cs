@@ -3,6 +3,7 @@ using AssignBridge.Delivery;
 
 
 
+
 namespace AssignBridge.Commands.Slack;
 
 internal static class SlackExtensions

@@ -1,8 +1,6 @@
 using System.Text.Json;
 using AssignBridge.Ingress;
 using AssignBridge.People;
-using AssignBridge.Platform.Http;
-using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;

@@ -3,6 +3,7 @@ using AssignBridge.Platform.Security;
 
 
 
+
 namespace AssignBridge.Commands.Teams;
 
 /// <summary>

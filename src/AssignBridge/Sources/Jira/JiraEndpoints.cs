@@ -1,6 +1,5 @@
 using AssignBridge.Delivery;
 using AssignBridge.Ingress;
-using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,8 +1,9 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Serialization;
+using System.Text.Json;
+using AssignBridge.Kibana;
 
-namespace AssignBridge.Assignments;
+namespace AssignBridge.AssignmentsApi;
 
 /// <summary>
 /// The body of <c>POST /api/assignments</c> as sent. Null is "not sent" (a JSON null too, except for the alert ids);
