@@ -63,7 +63,6 @@ internal static class AuditExtensions
 {
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
-        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName).ValidateGenerated<AuditOptions, AuditOptionsValidator>();
         services.AddSingleton<AuditLog>();
         services.AddNotifications();
         return services;

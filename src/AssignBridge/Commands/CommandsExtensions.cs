@@ -1,4 +1,3 @@
-using AssignBridge.Hosting;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
 
@@ -8,9 +7,6 @@ internal static class CommandsExtensions
 {
     public static IServiceCollection AddCommands(this IServiceCollection services)
     {
-        services.AddOptions<CommandsOptions>().BindConfiguration(CommandsOptions.SectionName).ValidateGenerated<CommandsOptions, CommandsOptionsValidator>();
-        services.AddOptions<SlackOptions>().BindConfiguration(SlackOptions.SectionName).ValidateGenerated<SlackOptions, SlackOptionsValidator>();
-        services.AddOptions<TeamsOptions>().BindConfiguration(TeamsOptions.SectionName).ValidateGenerated<TeamsOptions, TeamsOptionsValidator>();
         services.AddSingleton<CommandRunner>();
 
         // The verifiers read their secrets from configuration (Key Vault references on Azure), never from options.

@@ -7,7 +7,9 @@ using AssignBridge.Journal;
 using AssignBridge.Kibana;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
+using AssignBridge.Telemetry;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Functions;
@@ -45,5 +47,5 @@ internal static class IngressFunctions
 
     [Function("GetHealth")]
     public static async Task<IResult> HealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext context) =>
-        await HostingExtensions.HealthAsync(context.Service<HealthChecks>(), context.CancellationToken);
+        await HostingExtensions.HealthAsync(context.Service<HealthCheckService>(), context.Service<KibanaAccessCheck>(), context.CancellationToken);
 }

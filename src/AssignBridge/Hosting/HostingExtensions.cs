@@ -10,10 +10,10 @@ using AssignBridge.Secrets;
 using AssignBridge.Sources;
 using AssignBridge.Telemetry;
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -59,26 +59,17 @@ internal static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
-        services.AddOptions<KibanaOptions>().BindConfiguration(KibanaOptions.SectionName).ValidateGenerated<KibanaOptions, KibanaOptionsValidator>();
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.SectionName).ValidateGenerated<KeyVaultOptions, KeyVaultOptionsValidator>();
-        services.AddOptions<PeopleOptions>().BindConfiguration(PeopleOptions.SectionName).ValidateGenerated<PeopleOptions, PeopleOptionsValidator>();
-        services.AddOptions<AssignmentsOptions>().BindConfiguration(AssignmentsOptions.SectionName).ValidateGenerated<AssignmentsOptions, AssignmentsOptionsValidator>();
-        services.AddOptions<JournalOptions>().BindConfiguration(JournalOptions.SectionName).ValidateGenerated<JournalOptions, JournalOptionsValidator>();
-        services.AddOptions<ReconcileOptions>().BindConfiguration(ReconcileOptions.SectionName).ValidateGenerated<ReconcileOptions, ReconcileOptionsValidator>();
-        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateGenerated<StorageOptions, StorageOptionsValidator>();
-        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateGenerated<QueueOptions, QueueOptionsValidator>();
+        services.AddAppOptions(); // every section bound and validated (AppOptions.All)
 
         services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
-        services.AddSingleton(sp => CreateSecretClient(sp));
+        services.AddAssignBridgeAzureClients(configuration);
         services.AddSingleton(sp => new KibanaApiKeyProvider(
-            sp.GetRequiredService<SecretClientHolder>().Client,
+            sp.GetService<SecretClient>(), // registered only with KeyVault:Uri; without it the key comes from configuration
             configuration,
             sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateQueueServiceClient(sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PeopleDirectory>();
         services.AddPeopleAdmin();
 
@@ -132,7 +123,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReconcileService>();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
-        services.AddSingleton<HealthChecks>();
+        services.AddAssignBridgeHealthChecks();
         services.AddWebhookSources();
         services.AddCommands();
         services.AddAudit();
@@ -166,21 +157,9 @@ internal static class HostingExtensions
     }
 
     /// <summary>Anonymous: the state of each dependency, always 200, never a secret.</summary>
-    internal static async Task<Ok<HealthReport>> HealthAsync(HealthChecks checks, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await checks.RunAsync(cancellationToken));
-
-    private static SecretClientHolder CreateSecretClient(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-        return new SecretClientHolder(options.Uri is null
-            ? null
-            : new SecretClient(options.Uri, services.GetRequiredService<TokenCredential>()));
-    }
+    internal static async Task<Ok<HealthAnswer>> HealthAsync(HealthCheckService health, KibanaAccessCheck access, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await HealthResponse.CheckAsync(health, access, cancellationToken));
 
     private static Uri WithTrailingSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }
-
-/// <summary>Holds the Key Vault client, or none for a local run, so that tests can replace it with one that trusts a local vault.</summary>
-internal sealed record SecretClientHolder(SecretClient? Client);
-

@@ -1,5 +1,4 @@
 using AssignBridge.Queues;
-using System.Diagnostics.CodeAnalysis;
 using AssignBridge.Assignments;
 using AssignBridge.Audit;
 using AssignBridge.Commands;
@@ -20,7 +19,7 @@ namespace AssignBridge.Hosting;
 
 // The options' data annotations (and IValidatableObject) checked by generated code rather than by reflection: the
 // checks run at start-up (StartupOptionsCheck), before Kestrel answers the host's first GET /, and reflection made
-// them the largest single cost there. Each options registration also validates on first use with the same validator.
+// them the largest single cost there. Each options registration (AppOptions) also validates on first use with the same validator.
 [OptionsValidator] internal sealed partial class KibanaOptionsValidator : IValidateOptions<KibanaOptions>;
 [OptionsValidator] internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>;
 [OptionsValidator] internal sealed partial class PeopleOptionsValidator : IValidateOptions<PeopleOptions>;
@@ -36,15 +35,11 @@ namespace AssignBridge.Hosting;
 [OptionsValidator] internal sealed partial class SlackOptionsValidator : IValidateOptions<SlackOptions>;
 [OptionsValidator] internal sealed partial class TeamsOptionsValidator : IValidateOptions<TeamsOptions>;
 [OptionsValidator] internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOptions>;
+[OptionsValidator] internal sealed partial class NotificationOptionsValidator : IValidateOptions<NotificationOptions>;
 
-internal static class OptionsValidation
+// Hand-written: the generator refuses a type without annotated members (SYSLIB1203). TelemetryOptions holds two switches
+// only, and the binder itself refuses a value that is not a boolean, naming the setting; the entry keeps the list complete.
+internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOptions>
 {
-    /// <summary>Validates <typeparamref name="TOptions"/> with its generated validator (in place of ValidateDataAnnotations).</summary>
-    public static OptionsBuilder<TOptions> ValidateGenerated<TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(this OptionsBuilder<TOptions> builder)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        builder.Services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
-        return builder;
-    }
+    public ValidateOptionsResult Validate(string? name, TelemetryOptions options) => ValidateOptionsResult.Success;
 }

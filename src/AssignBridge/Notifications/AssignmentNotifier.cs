@@ -191,7 +191,6 @@ internal static class NotificationsExtensions
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
-        services.AddOptions<NotificationOptions>().BindConfiguration(NotificationOptions.SectionName);
         services.AddHttpClient(AssignmentNotifier.HttpClientName).RemoveAllLoggers(); // the default handlers would log the webhook URL, which is a credential
         services.AddSingleton<AssignmentNotifier>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<AssignmentNotifier>());

@@ -38,7 +38,6 @@ internal static class PeopleAdminServices
 {
     public static IServiceCollection AddPeopleAdmin(this IServiceCollection services)
     {
-        services.AddOptions<PeopleAdminOptions>().BindConfiguration(PeopleAdminOptions.SectionName).ValidateGenerated<PeopleAdminOptions, PeopleAdminOptionsValidator>();
         services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton(sp =>
         {

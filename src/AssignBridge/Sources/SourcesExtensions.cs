@@ -1,4 +1,3 @@
-using AssignBridge.Hosting;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using AssignBridge.Validation;
@@ -11,9 +10,6 @@ internal static class SourcesExtensions
     public static IServiceCollection AddWebhookSources(this IServiceCollection services)
     {
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, SourcesJsonContext.Default));
-
-        services.AddOptions<JiraOptions>().BindConfiguration(JiraOptions.SectionName).ValidateGenerated<JiraOptions, JiraOptionsValidator>();
-        services.AddOptions<ServiceNowOptions>().BindConfiguration(ServiceNowOptions.SectionName).ValidateGenerated<ServiceNowOptions, ServiceNowOptionsValidator>();
 
         services.AddSingleton<JiraSignatureVerifier>();
         services.AddSingleton<JiraEventReader>();

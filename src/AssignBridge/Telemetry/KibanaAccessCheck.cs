@@ -7,13 +7,13 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Telemetry;
 
-/// <summary>What the start-up check found: <see cref="HealthChecks.Ok"/>, <see cref="HealthChecks.Failing"/> or <see cref="Pending"/>.</summary>
+/// <summary>What the start-up check found: <see cref="HealthResponse.Ok"/>, <see cref="HealthResponse.Failing"/> or <see cref="Pending"/>.</summary>
 internal sealed record AccessVerdict(string Status, int KibanaStatus, string Detail, long LatencyMs, DateTimeOffset CheckedAt)
 {
     public const string Pending = "pending";
 
     /// <summary>A verdict that will not change by waiting: a wrong key, a missing privilege, a missing route.</summary>
-    public bool IsDefinite => KibanaStatus is 400 or 401 or 403 or 404 || Status == HealthChecks.Ok;
+    public bool IsDefinite => KibanaStatus is 400 or 401 or 403 or 404 || Status == HealthResponse.Ok;
 }
 
 /// <summary>
@@ -46,7 +46,7 @@ internal sealed class KibanaAccessCheck(
     public async Task<AccessVerdict> CurrentAsync(CancellationToken cancellationToken)
     {
         var verdict = _verdict;
-        if (verdict.Status == HealthChecks.Failing && time.GetUtcNow() - verdict.CheckedAt > Recheck)
+        if (verdict.Status == HealthResponse.Failing && time.GetUtcNow() - verdict.CheckedAt > Recheck)
         {
             return await ProbeAsync(cancellationToken);
         }
@@ -94,7 +94,7 @@ internal sealed class KibanaAccessCheck(
                 LatencyMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 CheckedAt = time.GetUtcNow(),
             };
-            if (verdict.Status == HealthChecks.Ok)
+            if (verdict.Status == HealthResponse.Ok)
             {
                 Log.AccessConfirmed(logger, space);
             }
@@ -115,17 +115,17 @@ internal sealed class KibanaAccessCheck(
     /// <summary>Turns Kibana's answer to the probe into a verdict an operator can act on. Kibana's messages name privileges, never the key.</summary>
     internal static AccessVerdict Judge(string space, int status, string? message) => status switch
     {
-        >= 200 and < 300 => new(HealthChecks.Ok, status, $"the key may assign alerts in space '{space}' (probe accepted, nothing changed)", 0, default),
-        401 => new(HealthChecks.Failing, status,
+        >= 200 and < 300 => new(HealthResponse.Ok, status, $"the key may assign alerts in space '{space}' (probe accepted, nothing changed)", 0, default),
+        401 => new(HealthResponse.Failing, status,
             "Kibana refused the API key (401): the key is wrong, expired or revoked, even after re-reading it from its source. Put a valid encoded key in the Kibana API key secret.", 0, default),
-        403 => new(HealthChecks.Failing, status,
+        403 => new(HealthResponse.Failing, status,
             $"the API key may not assign alerts in space '{space}' (403): grant its role the Security 'Alerts' (or 'Rules, Alerts, and Exceptions') All privilege and write on the alerts index, and check the licence. Kibana says: {message}", 0, default),
-        404 when message?.Contains("index_not_found", StringComparison.Ordinal) == true => new(HealthChecks.Ok, status,
+        404 when message?.Contains("index_not_found", StringComparison.Ordinal) == true => new(HealthResponse.Ok, status,
             $"the key may assign alerts in space '{space}'; the space has no alerts index yet (older Kibana answers 404 then)", 0, default),
-        404 => new(HealthChecks.Failing, status,
+        404 => new(HealthResponse.Failing, status,
             $"Kibana has no assignees route at {KibanaSpaces.Prefix(space)}{KibanaClient.AssigneesRoute} (404): Kibana older than 8.12, a wrong Kibana:Url or a space that does not exist. Kibana says: {message}", 0, default),
-        0 => new(HealthChecks.Failing, status, $"could not be checked: {message}", 0, default),
-        _ => new(HealthChecks.Failing, status, $"Kibana answered the probe with {status}: {message}", 0, default),
+        0 => new(HealthResponse.Failing, status, $"could not be checked: {message}", 0, default),
+        _ => new(HealthResponse.Failing, status, $"Kibana answered the probe with {status}: {message}", 0, default),
     };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

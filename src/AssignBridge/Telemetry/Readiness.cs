@@ -11,7 +11,7 @@ internal static class Readiness
 {
     public static (bool Ready, string Verdict) Judge(IReadOnlyDictionary<string, DependencyHealth> checks)
     {
-        var failing = checks.Where(c => c.Value.Status == HealthChecks.Failing).Select(c => c.Key).ToList();
+        var failing = checks.Where(c => c.Value.Status == HealthResponse.Failing).Select(c => c.Key).ToList();
         if (failing.Count == 0)
         {
             return (true, checks.TryGetValue("kibanaAccess", out var access) && access.Status == AccessVerdict.Pending

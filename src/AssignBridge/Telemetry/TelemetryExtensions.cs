@@ -34,7 +34,6 @@ internal static class TelemetryExtensions
     /// </summary>
     public static IServiceCollection AddAssignBridgeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<TelemetryOptions>().BindConfiguration(TelemetryOptions.SectionName);
         services.AddTransient<KibanaTelemetryHandler>();
         services.AddSingleton<IStartupFilter, InvocationIdStartupFilter>();
         services.AddSingleton<KibanaAccessCheck>();
