@@ -4,6 +4,7 @@ using AssignBridge.People;
 
 
 
+
 namespace AssignBridge.Assignments;
 
 /// <summary>An alert in a Kibana space.</summary>

@@ -2,7 +2,6 @@ using System.Text.Json.Serialization;
 using AssignBridge.Assignments;
 using AssignBridge.Delivery;
 using AssignBridge.Kibana;
-using AssignBridge.People;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Validation;

@@ -4,6 +4,7 @@ using AssignBridge.Platform.Security;
 
 
 
+
 namespace AssignBridge.AssignmentsApi;
 
 /// <summary>

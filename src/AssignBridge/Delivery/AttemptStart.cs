@@ -1,6 +1,7 @@
 using AssignBridge.Kibana;
 
 
+
 namespace AssignBridge.Delivery;
 
 /// <summary>

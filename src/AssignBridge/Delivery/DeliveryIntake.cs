@@ -1,6 +1,5 @@
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
-using AssignBridge.People;
 using AssignBridge.Platform.Telemetry;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using AssignBridge.Assignments;
-using AssignBridge.People;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
 using Azure.Data.Tables;

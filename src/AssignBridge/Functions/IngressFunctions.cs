@@ -9,6 +9,7 @@ using AssignBridge.Platform.Functions;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Functions;
@@ -46,5 +47,5 @@ internal static class IngressFunctions
 
     [Function("GetHealth")]
     public static async Task<IResult> HealthAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request, FunctionContext context) =>
-        await HealthEndpoints.HealthAsync(context.Service<HealthChecks>(), context.CancellationToken);
+        await HealthEndpoints.HealthAsync(context.Service<HealthCheckService>(), context.Service<KibanaAccessCheck>(), context.CancellationToken);
 }

@@ -2,9 +2,6 @@ using AssignBridge.Kibana;
 using AssignBridge.Platform.Telemetry;
 
 
-
-
-
 namespace AssignBridge.Health;
 
 /// <summary>

@@ -10,7 +10,7 @@ namespace AssignBridge.Hosting;
 [JsonSerializable(typeof(AssignmentResponse))]
 [JsonSerializable(typeof(AcceptedResponse))]
 [JsonSerializable(typeof(ReconcileReport))]
-[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(HealthAnswer))]
 [JsonSerializable(typeof(IReadOnlyList<SpaceOutcome>))]
 [JsonSerializable(typeof(IReadOnlyList<ResolvedPerson>))]
 [JsonSerializable(typeof(IReadOnlyList<UnresolvedPerson>))]

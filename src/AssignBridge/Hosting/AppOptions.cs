@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using AssignBridge.Admin;
 using AssignBridge.AssignmentsApi;
 using AssignBridge.Audit;
@@ -9,7 +8,6 @@ using AssignBridge.Delivery;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
 using AssignBridge.People;
-using AssignBridge.Platform.Options;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
@@ -21,62 +19,83 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>One settings section: its options class, how it binds (generated code) and its generated validator.</summary>
-internal sealed record OptionsSection(Type Type, string Name, Action<IServiceCollection> Register, Func<IConfiguration, OptionsValidationException?> Check);
-
 /// <summary>
-/// Every settings section, once: this list registers each options class with its binding and validator, and the
-/// start-up check (<see cref="StartupOptionsCheck"/>) validates the same list before Kestrel listens.
+/// Every settings section of the app, once: each entry binds its section (options pattern), registers its generated
+/// validator (checked on first use) and is checked by <see cref="StartupOptionsCheck"/> before Kestrel listens.
 /// </summary>
 internal static class AppOptions
 {
-    // Each binding is a lambda with the concrete type so that the configuration binding generator replaces it.
-    public static readonly IReadOnlyList<OptionsSection> All =
+    // Each entry binds with a lambda of its concrete type: the binding generator replaces those Bind calls with generated code.
+    public static readonly IReadOnlyList<AppOptionsEntry> All =
     [
-        Section<KibanaOptions, KibanaOptionsValidator>(KibanaOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<KeyVaultOptions, KeyVaultOptionsValidator>(KeyVaultOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<PeopleOptions, PeopleOptionsValidator>(PeopleOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<AssignmentsOptions, AssignmentsOptionsValidator>(AssignmentsOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<JournalOptions, JournalOptionsValidator>(JournalOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<ReconcileOptions, ReconcileOptionsValidator>(ReconcileOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<StorageOptions, StorageOptionsValidator>(StorageOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<JiraOptions, JiraOptionsValidator>(JiraOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<ServiceNowOptions, ServiceNowOptionsValidator>(ServiceNowOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<PeopleAdminOptions, PeopleAdminOptionsValidator>(PeopleAdminOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<CommandsOptions, CommandsOptionsValidator>(CommandsOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.SectionName, (section, options) => section.Bind(options)),
-        Section<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.SectionName, (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<KibanaOptions, KibanaOptionsValidator>(KibanaOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<KeyVaultOptions, KeyVaultOptionsValidator>(KeyVaultOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<PeopleOptions, PeopleOptionsValidator>(PeopleOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<AssignmentsOptions, AssignmentsOptionsValidator>(AssignmentsOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<JournalOptions, JournalOptionsValidator>(JournalOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<ReconcileOptions, ReconcileOptionsValidator>(ReconcileOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<StorageOptions, StorageOptionsValidator>(StorageOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<JiraOptions, JiraOptionsValidator>(JiraOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<ServiceNowOptions, ServiceNowOptionsValidator>(ServiceNowOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<PeopleAdminOptions, PeopleAdminOptionsValidator>(PeopleAdminOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<CommandsOptions, CommandsOptionsValidator>(CommandsOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<AuditOptions, AuditOptionsValidator>(AuditOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<NotificationOptions, NotificationOptionsValidator>(NotificationOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<TelemetryOptions, TelemetryOptionsValidator>(TelemetryOptions.SectionName, static (section, options) => section.Bind(options)),
     ];
 
+    /// <summary>Binds every section of <see cref="All"/> and registers its validator.</summary>
     public static IServiceCollection AddAppOptions(this IServiceCollection services)
     {
-        foreach (var section in All)
+        foreach (var entry in All)
         {
-            section.Register(services);
+            entry.Register(services);
         }
 
         return services;
     }
+}
 
-    private static OptionsSection Section<TOptions, [DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>(string name, Action<IConfiguration, TOptions> bind)
+/// <summary>One settings section: its options type, where it is read from, how it is bound and validated.</summary>
+internal abstract class AppOptionsEntry
+{
+    private protected AppOptionsEntry(Type optionsType, string sectionName) => (OptionsType, SectionName) = (optionsType, sectionName);
+
+    public Type OptionsType { get; }
+
+    public string SectionName { get; }
+
+    public static AppOptionsEntry For<TOptions, TValidator>(string sectionName, Action<IConfiguration, TOptions> bind)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>, new() =>
-        new(
-            typeof(TOptions),
-            name,
-            services => services.AddOptions<TOptions>()
-                .Configure<IConfiguration>((options, configuration) => bind(configuration.GetSection(name), options))
-                .ValidateGenerated<TOptions, TValidator>(),
-            configuration =>
-            {
-                // An absent section binds to the defaults, as the options pattern does.
-                var options = new TOptions();
-                bind(configuration.GetSection(name), options);
-                var result = new TValidator().Validate(Options.DefaultName, options);
-                return result.Failed ? new OptionsValidationException(Options.DefaultName, typeof(TOptions), result.Failures ?? [result.FailureMessage]) : null;
-            });
+        new Entry<TOptions, TValidator>(sectionName, bind);
+
+    /// <summary>The options pattern's binding (as <c>BindConfiguration</c>: reloads follow the configuration) and the validator, checked on first use.</summary>
+    public abstract void Register(IServiceCollection services);
+
+    /// <summary>Binds the section (an absent one binds to the defaults, as the options pattern does) and validates it; null when valid.</summary>
+    public abstract OptionsValidationException? Validate(IConfiguration configuration);
+
+    private sealed class Entry<TOptions, TValidator>(string sectionName, Action<IConfiguration, TOptions> bind) : AppOptionsEntry(typeof(TOptions), sectionName)
+        where TOptions : class, new()
+        where TValidator : class, IValidateOptions<TOptions>, new()
+    {
+        public override void Register(IServiceCollection services)
+        {
+            services.AddOptions<TOptions>().Configure<IConfiguration>((options, configuration) => bind(configuration.GetSection(SectionName), options));
+            services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(sp => new ConfigurationChangeTokenSource<TOptions>(Options.DefaultName, sp.GetRequiredService<IConfiguration>().GetSection(SectionName)));
+            services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
+        }
+
+        public override OptionsValidationException? Validate(IConfiguration configuration)
+        {
+            var options = new TOptions();
+            bind(configuration.GetSection(SectionName), options);
+            var result = new TValidator().Validate(Options.DefaultName, options);
+            return result.Failed ? new OptionsValidationException(Options.DefaultName, typeof(TOptions), result.Failures ?? [result.FailureMessage]) : null;
+        }
+    }
 }

@@ -9,6 +9,7 @@ using AssignBridge.Sources;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

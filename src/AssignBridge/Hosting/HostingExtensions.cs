@@ -9,16 +9,15 @@ using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Queues;
-using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
 using AssignBridge.Sources;
 using Azure.Core;
-using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -64,18 +63,17 @@ internal static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
 
-        services.AddAppOptions();
+        services.AddAppOptions(); // every section bound and validated (AppOptions.All)
+
         services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
-        services.AddSingleton(sp => CreateSecretClient(sp));
+        services.AddAssignBridgeAzureClients(configuration);
         services.AddSingleton(sp => new KibanaApiKeyProvider(
-            sp.GetRequiredService<SecretClientHolder>().Client,
+            sp.GetService<SecretClient>(), // registered only with KeyVault:Uri; without it the key comes from configuration
             configuration,
             sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateQueueServiceClient(sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton<PeopleDirectory>();
         services.AddPeopleAdmin();
 
@@ -132,7 +130,7 @@ internal static class HostingExtensions
         services.AddSingleton<ReconcileService>();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
-        services.AddSingleton<HealthChecks>();
+        services.AddAssignBridgeHealthChecks();
         services.AddWebhookSources();
         services.AddCommands();
         services.AddSlackCommand();
@@ -161,18 +159,7 @@ internal static class HostingExtensions
         return app;
     }
 
-    private static SecretClientHolder CreateSecretClient(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<KeyVaultOptions>>().Value;
-        return new SecretClientHolder(options.Uri is null
-            ? null
-            : new SecretClient(options.Uri, services.GetRequiredService<TokenCredential>()));
-    }
 
     private static Uri WithTrailingSlash(Uri uri) =>
         uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }
-
-/// <summary>Holds the Key Vault client, or none for a local run, so that tests can replace it with one that trusts a local vault.</summary>
-internal sealed record SecretClientHolder(SecretClient? Client);
-

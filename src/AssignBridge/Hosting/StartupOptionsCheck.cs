@@ -4,9 +4,10 @@ namespace AssignBridge.Hosting;
 
 /// <summary>
 /// Checks every validated settings section once as the host starts, before Kestrel listens, so that a bad setting
-/// stops the app with a message naming it. The generated binders and validators are called directly: the verdicts of
-/// <c>ValidateOnStart</c>, without building the options machinery of every section through dependency injection
-/// before the host's first <c>GET /</c> (README "Performance"). Each section is validated again when first used.
+/// stops the app with a message naming it. The sections are those of <see cref="AppOptions"/>, whose generated binders
+/// and validators are called directly: the verdicts of <c>ValidateOnStart</c>, without building the options machinery
+/// of every type through dependency injection before the host's first <c>GET /</c> (README "Performance"). Each
+/// section is validated again when first used.
 /// </summary>
 internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHostedLifecycleService
 {
@@ -21,7 +22,17 @@ internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHoste
     /// <exception cref="AggregateException">Several sections are invalid.</exception>
     public static IReadOnlyList<Type> Check(IConfiguration configuration)
     {
-        var failures = AppOptions.All.Select(section => section.Check(configuration)).OfType<OptionsValidationException>().ToList();
+        var checkedTypes = new List<Type>();
+        var failures = new List<OptionsValidationException>();
+        foreach (var entry in AppOptions.All)
+        {
+            checkedTypes.Add(entry.OptionsType);
+            if (entry.Validate(configuration) is { } failure)
+            {
+                failures.Add(failure);
+            }
+        }
+
         if (failures.Count == 1)
         {
             throw failures[0];
@@ -32,7 +43,7 @@ internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHoste
             throw new AggregateException(failures);
         }
 
-        return AppOptions.All.Select(section => section.Type).ToList();
+        return checkedTypes;
     }
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;

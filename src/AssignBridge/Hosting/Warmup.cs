@@ -9,6 +9,7 @@ using AssignBridge.Secrets;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

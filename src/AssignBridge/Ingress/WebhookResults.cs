@@ -5,7 +5,6 @@ using System.Text.Json.Serialization;
 using System.Text.Json;
 using AssignBridge.Assignments;
 using AssignBridge.Delivery;
-using AssignBridge.People;
 using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 

@@ -4,6 +4,7 @@ using AssignBridge.Platform.Validation;
 
 
 
+
 namespace AssignBridge.Kibana;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace AssignBridge.Notifications;
 
@@ -6,7 +7,7 @@ namespace AssignBridge.Notifications;
 /// Where to tell people that alerts were assigned to them. Both URLs are credentials (whoever holds one may post):
 /// on Azure they are Key Vault references, and they never reach a log line or a span.
 /// </summary>
-internal sealed class NotificationOptions
+internal sealed class NotificationOptions : IValidatableObject
 {
     public const string SectionName = "Notifications";
 
@@ -20,11 +21,31 @@ internal sealed class NotificationOptions
     public Uri? KibanaPublicUrl { get; set; }
 
     /// <summary>Links listed in one message; the rest are counted.</summary>
-    [System.ComponentModel.DataAnnotations.Range(1, 100, ErrorMessage = "Notifications:MaxLinks must be between 1 and 100.")]
+    [Range(1, 100)]
     public int MaxLinks { get; set; } = 10;
 
     public bool Enabled => SlackWebhookUrl is not null || TeamsWebhookUrl is not null;
+
+    /// <summary>
+    /// The webhooks are posted to as given: absolute https URLs (http only to a loopback receiver, for local runs). The
+    /// messages name the setting, never the URL (it is a credential).
+    /// </summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (setting, url) in new[] { (nameof(SlackWebhookUrl), SlackWebhookUrl), (nameof(TeamsWebhookUrl), TeamsWebhookUrl) })
+        {
+            if (url is not null && !(url.IsAbsoluteUri && (url.Scheme == Uri.UriSchemeHttps || (url.Scheme == Uri.UriSchemeHttp && url.IsLoopback))))
+            {
+                yield return new ValidationResult($"{SectionName}:{setting} must be an absolute https URL (the incoming webhook's address).", [setting]);
+            }
+        }
+
+        if (KibanaPublicUrl is not null && !(KibanaPublicUrl.IsAbsoluteUri && (KibanaPublicUrl.Scheme == Uri.UriSchemeHttps || KibanaPublicUrl.Scheme == Uri.UriSchemeHttp)))
+        {
+            yield return new ValidationResult($"{SectionName}:{nameof(KibanaPublicUrl)} must be an absolute http or https URL (the Kibana address people open).", [nameof(KibanaPublicUrl)]);
+        }
+    }
 }
 
-/// <summary>Checks the data annotations of <see cref="NotificationOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="NotificationOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class NotificationOptionsValidator : IValidateOptions<NotificationOptions>;

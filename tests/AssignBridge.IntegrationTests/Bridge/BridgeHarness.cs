@@ -11,10 +11,12 @@ using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Reconciliation;
 using Azure.Data.Tables;
+using Azure.Security.KeyVault.Secrets;
 using KibanaSimulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -116,8 +118,17 @@ public sealed class BridgeHarness : IAsyncDisposable
             [.. all.Select(s => $"--{s.Key}={s.Value}")],
             services =>
             {
-                // The real SecretClient, told to trust the fake vault's certificate and loopback host.
-                services.AddSingleton(new SecretClientHolder(vault.CreateSecretClient()));
+                // The app's own SecretClient registration (KeyVault:Uri), told to sign in with the fake's credential and
+                // to trust the fake vault's certificate and loopback host.
+                services.AddAzureClients(clients => clients
+                    .UseCredential(vault.Credential)
+                    .ConfigureDefaults(options =>
+                    {
+                        if (options is SecretClientOptions secrets)
+                        {
+                            vault.ConfigureClientOptions(secrets);
+                        }
+                    }));
                 services.AddSingleton<ILoggerProvider>(logs);
                 if (time is not null)
                 {

@@ -144,14 +144,18 @@ public sealed class KeyVaultFake : IAsyncDisposable
     /// </summary>
     public SecretClientOptions CreateClientOptions()
     {
-        var options = new SecretClientOptions
-        {
-            DisableChallengeResourceVerification = true,
-            Transport = new HttpClientTransport(_clientHandler),
-        };
+        var options = new SecretClientOptions();
+        ConfigureClientOptions(options);
+        return options;
+    }
+
+    /// <summary>Sets <paramref name="options"/> as <see cref="CreateClientOptions"/> does (for the app's own client registration).</summary>
+    public void ConfigureClientOptions(SecretClientOptions options)
+    {
+        options.DisableChallengeResourceVerification = true;
+        options.Transport = new HttpClientTransport(_clientHandler);
         options.Retry.MaxRetries = 0;
         options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return options;
     }
 
     /// <summary>A real <see cref="SecretClient"/> with <see cref="Credential"/> and <see cref="CreateClientOptions"/>.</summary>

@@ -3,6 +3,8 @@ using AssignBridge.Kibana;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class AssignmentPlannerTests

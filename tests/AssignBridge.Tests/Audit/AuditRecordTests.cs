@@ -3,6 +3,8 @@ using AssignBridge.Audit;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class AuditRecordTests

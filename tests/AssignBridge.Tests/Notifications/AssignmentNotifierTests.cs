@@ -4,6 +4,8 @@ using AssignBridge.People;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class AssignmentNotifierTests

@@ -4,6 +4,7 @@ using AssignBridge.Delivery;
 
 
 
+
 namespace AssignBridge.Commands.Slack;
 
 internal static class SlackExtensions

@@ -1,8 +1,5 @@
-using System.ComponentModel.DataAnnotations;
-using Azure.Core;
-using Azure.Data.Tables;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
+using System.ComponentModel.DataAnnotations;
 
 namespace AssignBridge.Platform.Storage;
 
@@ -34,29 +31,7 @@ internal sealed class StorageOptions : IValidatableObject
             yield return new ValidationResult("Storage:QueueServiceUri must be set with Storage:TableServiceUri (the same account's queue endpoint, for example https://account.queue.core.windows.net/).");
         }
     }
-
-    public TableServiceClient CreateTableServiceClient(TokenCredential credential)
-    {
-        // A request waits on storage for seconds at most: a sender is on the line.
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return TableServiceUri is { } uri ? new TableServiceClient(uri, credential, options) : new TableServiceClient(ConnectionString, options);
-    }
-
-    public QueueServiceClient CreateQueueServiceClient(TokenCredential credential)
-    {
-        // Base64, as the Functions host's queue trigger reads messages (functions-isolated-worker.md "Queues").
-        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
-        options.Retry.MaxRetries = 2;
-        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(10);
-        return QueueServiceUri is { } uri && string.IsNullOrWhiteSpace(ConnectionString)
-            ? new QueueServiceClient(uri, credential, options)
-            : new QueueServiceClient(ConnectionString, options);
-    }
 }
 
-/// <summary>Checks the data annotations of <see cref="StorageOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="StorageOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class StorageOptionsValidator : IValidateOptions<StorageOptions>;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
@@ -51,6 +52,13 @@ internal static class TelemetryExtensions
             return services;
         }
 
+        var azureMonitorCredential = default(DefaultAzureCredential);
+        if (!string.IsNullOrWhiteSpace(azureMonitor))
+        {
+            CheckAzureMonitorConnectionString(azureMonitor);
+            azureMonitorCredential = AzureMonitorCredential(configuration);
+        }
+
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(AssignBridgeTelemetry.Name, serviceVersion: "1.0"))
             .WithTracing(tracing =>
@@ -66,7 +74,7 @@ internal static class TelemetryExtensions
                     });
                 if (!string.IsNullOrWhiteSpace(azureMonitor))
                 {
-                    tracing.AddAzureMonitorTraceExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                    tracing.AddAzureMonitorTraceExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
                 }
 
                 if (!string.IsNullOrWhiteSpace(otlp))
@@ -86,7 +94,7 @@ internal static class TelemetryExtensions
                     .AddHttpClientInstrumentation();
                 if (!string.IsNullOrWhiteSpace(azureMonitor))
                 {
-                    metrics.AddAzureMonitorMetricExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                    metrics.AddAzureMonitorMetricExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
                 }
 
                 if (!string.IsNullOrWhiteSpace(otlp))
@@ -104,7 +112,7 @@ internal static class TelemetryExtensions
                 {
                     if (!string.IsNullOrWhiteSpace(azureMonitor))
                     {
-                        logging.AddAzureMonitorLogExporter(o => ConfigureAzureMonitor(o, azureMonitor, configuration));
+                        logging.AddAzureMonitorLogExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
                     }
 
                     if (!string.IsNullOrWhiteSpace(otlp))
@@ -127,24 +135,48 @@ internal static class TelemetryExtensions
     }
 
     /// <summary>
-    /// The connection string, and an Entra credential when <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says
-    /// <c>Authorization=AAD</c> (infra turns Application Insights' local auth off; the app's identity publishes).
+    /// Stops the start-up when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is not a connection string, naming the setting.
+    /// The exporter parses and validates it itself, but its message quotes the value, so only the setting is named here.
     /// </summary>
-    private static void ConfigureAzureMonitor(AzureMonitorExporterOptions options, string connectionString, IConfiguration configuration)
+    private static void CheckAzureMonitorConnectionString(string connectionString)
     {
-        options.ConnectionString = connectionString;
-        var authentication = configuration[AzureMonitorAuthenticationSetting] ?? "";
-        var parts = authentication.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(p => p.Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0], p => p[1], StringComparer.OrdinalIgnoreCase);
-        if (parts.TryGetValue("Authorization", out var kind) && kind.Equals("AAD", StringComparison.OrdinalIgnoreCase))
+        try
         {
-            options.Credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = parts.GetValueOrDefault("ClientId") ?? configuration["AZURE_CLIENT_ID"],
-            });
+            using var exporter = new AzureMonitorTraceExporter(new AzureMonitorExporterOptions { ConnectionString = connectionString, DisableOfflineStorage = true });
         }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidOperationException(
+                $"{AzureMonitorSetting} is not a valid Application Insights connection string (InstrumentationKey=<key>;IngestionEndpoint=https://<region>.in.applicationinsights.azure.com/; the value is not shown).");
+        }
+    }
+
+    /// <summary>
+    /// An Entra credential when <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says <c>Authorization=AAD</c> (infra turns
+    /// Application Insights' local auth off; the app's identity publishes), else none (the connection string's key).
+    /// The exporter does not read that setting (the Functions host does, for its own telemetry).
+    /// </summary>
+    private static DefaultAzureCredential? AzureMonitorCredential(IConfiguration configuration)
+    {
+        var authentication = new DbConnectionStringBuilder();
+        try
+        {
+            authentication.ConnectionString = configuration[AzureMonitorAuthenticationSetting] ?? "";
+        }
+        catch (ArgumentException)
+        {
+            throw new InvalidOperationException($"{AzureMonitorAuthenticationSetting} is not a list of key=value pairs (for example Authorization=AAD;ClientId=<client id>).");
+        }
+
+        if (!(authentication.TryGetValue("Authorization", out var kind) && string.Equals(kind as string, "AAD", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = (authentication.TryGetValue("ClientId", out var clientId) ? clientId as string : null) ?? configuration["AZURE_CLIENT_ID"],
+        });
     }
 
     /// <summary>

@@ -2,6 +2,8 @@ using AssignBridge.Platform.Storage;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class RowKeysTests
