@@ -14,6 +14,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -79,6 +80,8 @@ internal static class HostingExtensions
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateTableServiceClient(sp.GetRequiredService<TokenCredential>()));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.CreateQueueServiceClient(sp.GetRequiredService<TokenCredential>()));
+        services.AddKeyedSingleton<IMemoryCache>(PeopleDirectory.CacheKey, (sp, _) =>
+            BoundedMemoryCache.Create(sp.GetRequiredService<IOptions<PeopleOptions>>().Value.CacheSize, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PeopleDirectory>();
         services.AddPeopleAdmin();
 
