@@ -43,6 +43,7 @@ internal sealed class AssignmentNotifier(
     /// <summary>The key of the <see cref="IMemoryCache"/> of notices sent (at most <see cref="SentCapacity"/>, each kept a day) among the app's services.</summary>
     public const string SentCacheKey = "notices-sent";
     public const int SentCapacity = 10_000;
+
     private readonly QueuePair _queues = new(queues, queueOptions.Value.NoticesName);
 
     public QueueClient Queue => _queues.Queue;
