@@ -4,6 +4,8 @@ using AssignBridge.Hosting;
 
 
 
+
+
 if (PeopleCommands.IsCommand(args))
 {
     return await PeopleCommands.RunAsync(args, Console.Out, Console.Error, CliHost.BuildServices);

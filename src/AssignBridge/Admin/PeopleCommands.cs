@@ -319,6 +319,7 @@ internal static class PeopleCommands
     private static string Describe(PersonView row) =>
         string.Create(CultureInfo.InvariantCulture, $"{row.Namespace}:{row.ExternalId} -> {row.KibanaUid}{(row.DisplayName is null ? "" : $" \"{row.DisplayName}\"")} (updated by {row.UpdatedBy ?? "?"} at {row.UpdatedAt:u})");
 
+    // Kept by hand: Sep's writer quotes only for separators, quotes and line ends, and a value with surrounding blanks must be quoted too (the reader trims unquoted fields).
     private static string Csv(string? value) =>
         value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || value != value.Trim() ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 

@@ -5,6 +5,8 @@ using AssignBridge.People;
 
 
 
+
+
 namespace AssignBridge.Assignments;
 
 /// <summary>An alert in a Kibana space.</summary>

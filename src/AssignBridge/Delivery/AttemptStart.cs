@@ -2,6 +2,8 @@ using AssignBridge.Kibana;
 
 
 
+
+
 namespace AssignBridge.Delivery;
 
 /// <summary>

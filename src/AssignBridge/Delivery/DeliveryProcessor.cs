@@ -10,6 +10,8 @@ using AssignBridge.Secrets;
 
 
 
+
+
 namespace AssignBridge.Delivery;
 
 /// <summary>What one attempt at a journaled delivery came to.</summary>

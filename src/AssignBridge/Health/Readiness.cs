@@ -2,6 +2,8 @@ using AssignBridge.Kibana;
 using AssignBridge.Platform.Telemetry;
 
 
+
+
 namespace AssignBridge.Health;
 
 /// <summary>

@@ -71,7 +71,7 @@ internal abstract class AppOptionsEntry
     public static AppOptionsEntry For<TOptions, TValidator>(string sectionName, Action<IConfiguration, TOptions> bind)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>, new() =>
-        new Entry<TOptions, TValidator>(sectionName, bind);
+        new TypedEntry<TOptions, TValidator>(sectionName, bind);
 
     /// <summary>The options pattern's binding (as <c>BindConfiguration</c>: reloads follow the configuration) and the validator, checked on first use.</summary>
     public abstract void Register(IServiceCollection services);
@@ -79,7 +79,7 @@ internal abstract class AppOptionsEntry
     /// <summary>Binds the section (an absent one binds to the defaults, as the options pattern does) and validates it; null when valid.</summary>
     public abstract OptionsValidationException? Validate(IConfiguration configuration);
 
-    private sealed class Entry<TOptions, TValidator>(string sectionName, Action<IConfiguration, TOptions> bind) : AppOptionsEntry(typeof(TOptions), sectionName)
+    private sealed class TypedEntry<TOptions, TValidator>(string sectionName, Action<IConfiguration, TOptions> bind) : AppOptionsEntry(typeof(TOptions), sectionName)
         where TOptions : class, new()
         where TValidator : class, IValidateOptions<TOptions>, new()
     {

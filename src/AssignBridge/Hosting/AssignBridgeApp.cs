@@ -10,6 +10,8 @@ using AssignBridge.Sources;
 
 
 
+
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -7,6 +7,7 @@ using AssignBridge.Delivery;
 using AssignBridge.Health;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Telemetry;
@@ -17,6 +18,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
@@ -74,6 +76,8 @@ internal static class HostingExtensions
             sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
+        services.AddKeyedSingleton<IMemoryCache>(PeopleDirectory.CacheKey, (sp, _) =>
+            BoundedMemoryCache.Create(sp.GetRequiredService<IOptions<PeopleOptions>>().Value.CacheSize, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<PeopleDirectory>();
         services.AddPeopleAdmin();
 

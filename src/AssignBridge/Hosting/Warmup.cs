@@ -10,6 +10,8 @@ using AssignBridge.Secrets;
 
 
 
+
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -4,6 +4,8 @@ using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Secrets;
 using Microsoft.Extensions.Options;
+using Polly.Retry;
+using Polly;
 
 namespace AssignBridge.Kibana;
 
@@ -35,6 +37,7 @@ internal sealed class KibanaAccessCheck(
     public const string ProbeAlertId = "assignbridge-probe-nonexistent";
     private static readonly TimeSpan Recheck = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _running = new(1, 1);
+    private readonly ResiliencePipeline<AccessVerdict?> _startupRetry = CreateStartupRetry(time);
     private volatile AccessVerdict _verdict = new(AccessVerdict.Pending, 0, "the start-up check has not finished yet", 0, DateTimeOffset.MinValue);
 
     public AccessVerdict Verdict => _verdict;
@@ -140,29 +143,39 @@ internal sealed class KibanaAccessCheck(
             return;
         }
 
-        var delay = TimeSpan.FromSeconds(5);
-        for (var attempt = 0; attempt < 8 && !stoppingToken.IsCancellationRequested; attempt++)
+        try
         {
-            try
+            await _startupRetry.ExecuteAsync(async token =>
             {
-                if ((await ProbeAsync(stoppingToken)).IsDefinite)
+                try
                 {
-                    return;
+                    return await ProbeAsync(token);
                 }
-
-                await Task.Delay(delay, time, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The check is advice, never a reason to stop the host: say so and try again later.
-                Log.AccessDenied(logger, kibana.Value.DefaultSpace, 0, $"the check failed with {exception.GetType().Name}");
-            }
-
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromMinutes(2).Ticks));
+                catch (Exception exception) when (exception is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    // The check is advice, never a reason to stop the host: say so and try again later.
+                    Log.AccessDenied(logger, kibana.Value.DefaultSpace, 0, $"the check failed with {exception.GetType().Name}");
+                    return null;
+                }
+            }, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
+
+    /// <summary>
+    /// Eight probes at most, until a definite verdict: 5 s after the first that may pass, doubling to at most 2 minutes;
+    /// a probe that failed with an exception (null) is followed at once by the next.
+    /// </summary>
+    private static ResiliencePipeline<AccessVerdict?> CreateStartupRetry(TimeProvider time) => new ResiliencePipelineBuilder<AccessVerdict?> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<AccessVerdict?>
+        {
+            MaxRetryAttempts = 7,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && args.Outcome.Result is not { IsDefinite: true }),
+            DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is null
+                ? TimeSpan.Zero
+                : TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks << Math.Min(args.AttemptNumber, 10), TimeSpan.FromMinutes(2).Ticks))),
+        })
+        .Build();
 }

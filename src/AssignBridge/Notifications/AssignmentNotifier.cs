@@ -4,10 +4,11 @@ using System.Text.Json;
 using System.Text;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
-using AssignBridge.People;
+using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Storage;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Notifications;
@@ -34,11 +35,15 @@ internal sealed class AssignmentNotifier(
     IOptions<NotificationOptions> options,
     IOptions<QueueOptions> queueOptions,
     IOptions<KibanaOptions> kibana,
-    TimeProvider time,
+    [FromKeyedServices(AssignmentNotifier.SentCacheKey)] IMemoryCache sent,
     ILogger<AssignmentNotifier> logger) : IQueueWork
 {
     public const string HttpClientName = "notifications";
-    private readonly ExpiringCache<string, bool> _sent = new(10_000, time);
+
+    /// <summary>The key of the <see cref="IMemoryCache"/> of notices sent (at most <see cref="SentCapacity"/>, each kept a day) among the app's services.</summary>
+    public const string SentCacheKey = "notices-sent";
+    public const int SentCapacity = 10_000;
+
     private readonly QueuePair _queues = new(queues, queueOptions.Value.NoticesName);
 
     public QueueClient Queue => _queues.Queue;
@@ -126,12 +131,12 @@ internal sealed class AssignmentNotifier(
     private async Task SendAsync(AssignedNotice notice, CancellationToken cancellationToken)
     {
         var key = $"{notice.Intent.Source}\n{notice.Intent.DeliveryId}\n{notice.Space}\n{string.Join(',', notice.AddedUids)}\n{string.Join(',', notice.AlertIds)}";
-        if (_sent.TryGet(key, out _))
+        if (sent.TryGetValue(key, out _))
         {
             return;
         }
 
-        _sent.Set(key, true, TimeSpan.FromDays(1));
+        sent.SetFor(key, true, TimeSpan.FromDays(1));
         var settings = options.Value;
         var kibanaUrl = settings.KibanaPublicUrl ?? kibana.Value.Url!;
         if (settings.SlackWebhookUrl is { } slack)
@@ -192,6 +197,8 @@ internal static class NotificationsExtensions
     public static IServiceCollection AddNotifications(this IServiceCollection services)
     {
         services.AddHttpClient(AssignmentNotifier.HttpClientName).RemoveAllLoggers(); // the default handlers would log the webhook URL, which is a credential
+        services.AddKeyedSingleton<IMemoryCache>(AssignmentNotifier.SentCacheKey, (sp, _) =>
+            BoundedMemoryCache.Create(AssignmentNotifier.SentCapacity, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<AssignmentNotifier>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<AssignmentNotifier>());
         return services;

@@ -1,8 +1,10 @@
+using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Platform.Validation;
 using Azure.Data.Tables;
 using Azure;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.People;
@@ -16,20 +18,23 @@ internal sealed class PeopleUnavailableException(string message, Exception inner
 /// </summary>
 internal sealed class PeopleDirectory
 {
+    /// <summary>The key of this directory's <see cref="IMemoryCache"/> among the app's services.</summary>
+    public const string CacheKey = "people";
+
     private static readonly string[] SelectedColumns = [nameof(PersonEntity.KibanaUid)];
 
     private readonly TableClient _table;
     private readonly PeopleOptions _options;
-    private readonly ExpiringCache<(string Namespace, string Id), string?> _cache;
+    private readonly IMemoryCache _cache;
     private readonly ILogger<PeopleDirectory> _logger;
     private readonly LazyTable _lazy;
 
-    public PeopleDirectory(TableServiceClient tables, IOptions<PeopleOptions> options, TimeProvider time, ILogger<PeopleDirectory> logger)
+    public PeopleDirectory(TableServiceClient tables, IOptions<PeopleOptions> options, [FromKeyedServices(CacheKey)] IMemoryCache cache, ILogger<PeopleDirectory> logger)
     {
         _options = options.Value;
         _table = tables.GetTableClient(_options.TableName);
         _lazy = new LazyTable(_table);
-        _cache = new(_options.CacheSize, time);
+        _cache = cache;
         _logger = logger;
     }
 
@@ -109,7 +114,7 @@ internal sealed class PeopleDirectory
             return null; // no row can have this key (every write path refuses it): unmapped, without asking storage
         }
 
-        var hit = _cache.TryGet((ns, id), out var cached);
+        var hit = _cache.TryGetValue((ns, id), out string? cached);
         AssignBridgeTelemetry.CacheLookup("people", hit);
         if (hit)
         {
@@ -123,7 +128,7 @@ internal sealed class PeopleDirectory
             return response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
         }, cancellationToken);
 
-        _cache.Set((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
+        _cache.SetFor((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
         return uid;
     }
 }

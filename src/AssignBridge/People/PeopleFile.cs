@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Validation;
+using nietras.SeparatedValues;
 
 namespace AssignBridge.People;
 
@@ -122,85 +123,73 @@ internal static class PeopleFile
         return builder.Build();
     }
 
-    /// <summary>Splits CSV text into records; each record carries the line it starts on (1-based).</summary>
+    /// <summary>
+    /// Splits CSV text into records (read by Sep: a quote pairs with the next one wherever it stands); each record
+    /// carries the line it starts on (1-based; CRLF, LF and CR each end a line, inside quotes too).
+    /// </summary>
     public static IEnumerable<(int Line, List<string> Fields)> ParseCsv(string text)
     {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var line = 1;
-        var recordLine = 1;
-        var quoted = false;
-        var wasQuoted = false;
-        var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-        for (; i < text.Length; i++)
+        // Comma only (never inferred), rows of any length; a record of an empty line is one empty field.
+        var reader = Sep.New(',').Reader(o => o with { HasHeader = false, DisableColCountCheck = true })
+            .FromText(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text);
+        return Records(reader);
+
+        static IEnumerable<(int Line, List<string> Fields)> Records(SepReader reader)
         {
-            var c = text[i];
-            if (quoted)
+            using (reader)
             {
-                if (c == '"')
+                foreach (var record in reader.Enumerate(row =>
                 {
-                    if (i + 1 < text.Length && text[i + 1] == '"')
+                    var fields = new List<string>(row.ColCount);
+                    for (var i = 0; i < row.ColCount; i++)
                     {
-                        field.Append('"');
-                        i++;
-                    }
-                    else
-                    {
-                        quoted = false;
-                    }
-                }
-                else
-                {
-                    if (c == '\n')
-                    {
-                        line++;
+                        fields.Add(Finish(row[i].Span));
                     }
 
-                    field.Append(c);
+                    // The first record starts on line 1; Sep 0.17 reports its last line as LineNumberFrom.
+                    return (row.RowIndex == 0 ? 1 : row.LineNumberFrom, fields);
+                }))
+                {
+                    yield return record;
                 }
-
-                continue;
             }
+        }
+    }
 
-            switch (c)
+    // Sep's own unescape and trim fit only in part: they trim spaces but not tabs, and drop blanks after a closing quote.
+    /// <summary>
+    /// One field as written: unquoted fields lose surrounding blanks and tabs ("a, b"); a field whose first other
+    /// character is a quote is unquoted (<c>""</c> for a quote) and the rest kept exactly as written.
+    /// </summary>
+    private static string Finish(ReadOnlySpan<char> raw)
+    {
+        var field = raw.TrimStart();
+        if (field.IsEmpty || field[0] != '"')
+        {
+            return raw.Trim(" \t").ToString();
+        }
+
+        var value = new StringBuilder(field.Length);
+        var i = 1;
+        for (; i < field.Length; i++)
+        {
+            if (field[i] != '"')
             {
-                case '"' when field.ToString().Trim().Length == 0 && !wasQuoted:
-                    field.Clear();
-                    quoted = wasQuoted = true;
-                    break;
-                case ',':
-                    fields.Add(Finish(field, wasQuoted));
-                    wasQuoted = false;
-                    break;
-                case '\r' when i + 1 < text.Length && text[i + 1] == '\n':
-                    break;
-                case '\r' or '\n':
-                    fields.Add(Finish(field, wasQuoted));
-                    wasQuoted = false;
-                    yield return (recordLine, fields);
-                    fields = [];
-                    line++;
-                    recordLine = line;
-                    break;
-                default:
-                    field.Append(c);
-                    break;
+                value.Append(field[i]);
+            }
+            else if (i + 1 < field.Length && field[i + 1] == '"')
+            {
+                value.Append('"');
+                i++;
+            }
+            else
+            {
+                i++;
+                break;
             }
         }
 
-        if (field.Length > 0 || fields.Count > 0 || wasQuoted)
-        {
-            fields.Add(Finish(field, wasQuoted));
-            yield return (recordLine, fields);
-        }
-
-        // Unquoted fields lose surrounding blanks ("a, b"); quoted ones are kept exactly as written.
-        static string Finish(StringBuilder field, bool wasQuoted)
-        {
-            var value = wasQuoted ? field.ToString() : field.ToString().Trim(' ', '\t');
-            field.Clear();
-            return value;
-        }
+        return value.Append(field[i..]).ToString();
     }
 
     /// <summary>Validates one mapping by <see cref="InputRules"/> (as every way in does); returns the normalized mapping or the problem.</summary>

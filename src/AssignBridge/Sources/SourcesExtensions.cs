@@ -6,6 +6,8 @@ using AssignBridge.Sources.ServiceNow;
 
 
 
+
+
 namespace AssignBridge.Sources;
 
 /// <summary>The ticketing webhooks: Jira (Cloud, Data Center, Automation) and ServiceNow.</summary>

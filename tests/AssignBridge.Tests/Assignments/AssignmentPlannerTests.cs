@@ -5,6 +5,8 @@ using AssignBridge.Kibana;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class AssignmentPlannerTests

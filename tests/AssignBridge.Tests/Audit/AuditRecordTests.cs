@@ -5,6 +5,8 @@ using AssignBridge.Audit;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class AuditRecordTests

@@ -8,6 +8,8 @@ using AssignBridge.People;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class CommandParserTests

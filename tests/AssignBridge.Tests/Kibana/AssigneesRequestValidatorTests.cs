@@ -4,6 +4,8 @@ using AssignBridge.Kibana;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 /// <summary>The rules are Kibana's own (kibana-api-facts.md §1, "Request validation" and the duplicate check).</summary>

@@ -38,6 +38,16 @@ public sealed class PeopleFileTests
     }
 
     [Fact]
+    public void ReadCsv_TabsLoneCrAndTextAfterAClosingQuote_ReadAsWritten()
+    {
+        var file = PeopleFile.ReadCsv("jira,A1,,\"u_1\nB\",Ann\rslack,\t S1 \t,,u_2, \"Sam \" x\n");
+
+        Assert.Equal("line 1", Assert.Single(file.Invalid).Location); // a record over two lines starts on the first
+        var mapping = Assert.Single(file.Mappings);
+        Assert.Equal(("S1", "Sam  x", "line 3"), (mapping.ExternalId, mapping.DisplayName, mapping.Location));
+    }
+
+    [Fact]
     public void ReadCsv_NoHeader_UsesDefaultColumnOrder()
     {
         var file = PeopleFile.ReadCsv("jira,A1,ann@example.com,u_1,Ann");

@@ -5,6 +5,8 @@ using AssignBridge.Delivery;
 
 
 
+
+
 namespace AssignBridge.Commands.Slack;
 
 internal static class SlackExtensions

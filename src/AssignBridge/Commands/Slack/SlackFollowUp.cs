@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using AssignBridge.Delivery;
 using Microsoft.Extensions.Options;
+using Polly.Retry;
+using Polly;
 
 namespace AssignBridge.Commands.Slack;
 
@@ -28,6 +30,7 @@ internal sealed class SlackFollowUp(
     public const string HttpClientName = "slack-response-url";
     public const string FollowUpKind = "slack";
     private static readonly TimeSpan Pause = TimeSpan.FromSeconds(2);
+    private readonly ResiliencePipeline<bool> _retry = CreateRetry(time);
 
     public string Kind => FollowUpKind;
 
@@ -96,28 +99,37 @@ internal sealed class SlackFollowUp(
     {
         var http = httpClients.CreateClient(HttpClientName);
         var reply = new SlackReply(options.Value.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, text);
-        for (var attempt = 1; attempt <= 3; attempt++)
+        await _retry.ExecuteAsync(async token =>
         {
             try
             {
-                using var response = await http.PostAsync(target, JsonContent.Create(reply, SlackJsonContext.Default.SlackReply), cancellationToken);
+                using var response = await http.PostAsync(target, JsonContent.Create(reply, SlackJsonContext.Default.SlackReply), token);
                 if (response.IsSuccessStatusCode)
                 {
                     Log.FollowUpPosted(logger, deliveryId, (int)response.StatusCode);
-                    return;
+                    return true;
                 }
 
                 Log.FollowUpPostFailed(logger, deliveryId, $"status {(int)response.StatusCode}");
             }
-            catch (Exception exception) when (exception is HttpRequestException || exception is TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is HttpRequestException || exception is TaskCanceledException && !token.IsCancellationRequested)
             {
                 Log.FollowUpPostFailed(logger, deliveryId, exception.GetType().Name);
             }
 
-            if (attempt < 3)
-            {
-                await Task.Delay(Pause * attempt, time, cancellationToken);
-            }
-        }
+            return false;
+        }, cancellationToken);
     }
+
+    /// <summary>Three tries in all, 2 s after the first failure and 4 s after the second; then the post is given up (a result, never an exception).</summary>
+    private static ResiliencePipeline<bool> CreateRetry(TimeProvider time) => new ResiliencePipelineBuilder<bool> { TimeProvider = time }
+        .AddRetry(new RetryStrategyOptions<bool>
+        {
+            MaxRetryAttempts = 2,
+            BackoffType = DelayBackoffType.Linear,
+            Delay = Pause,
+            UseJitter = false,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && !args.Outcome.Result),
+        })
+        .Build();
 }

@@ -5,6 +5,8 @@ using AssignBridge.Platform.Security;
 
 
 
+
+
 namespace AssignBridge.Commands.Teams;
 
 /// <summary>

@@ -4,6 +4,8 @@ using AssignBridge.Platform.Storage;
 
 
 
+
+
 namespace AssignBridge.Tests;
 
 public sealed class RowKeysTests

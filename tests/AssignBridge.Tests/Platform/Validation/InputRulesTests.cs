@@ -5,6 +5,8 @@ using AssignBridge.Platform.Validation;
 
 
 
+
+
 namespace AssignBridge.Tests.Validation;
 
 public sealed class InputRulesTests
