@@ -6,6 +6,7 @@ using AssignBridge.Hosting;
 
 
 
+
 if (PeopleCommands.IsCommand(args))
 {
     return await PeopleCommands.RunAsync(args, Console.Out, Console.Error, CliHost.BuildServices);

@@ -19,7 +19,7 @@ internal static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder app)
     {
-        app.MapGroup(Route).AddEndpointFilter(PeopleAdminEndpoints.GuardAsync).MapGet("", QueryAsync).WithName("QueryAudit");
+        app.MapGroup(Route).RequireAdmin().MapGet("", QueryAsync).WithName("QueryAudit");
         return app;
     }
 

@@ -44,7 +44,7 @@ internal static class JournalAdminEndpoints
 
     public static IEndpointRouteBuilder MapJournalAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route).AddEndpointFilter(PeopleAdminEndpoints.GuardAsync);
+        var group = app.MapGroup(Route).RequireAdmin();
         group.MapGet("", ListAsync).WithName("ListJournal");
         group.MapPost("/replay", ReplayAllAsync).WithName("ReplayJournal");
         group.MapPost("/{source}/{deliveryId}/replay", ReplayOneAsync).WithName("ReplayDelivery");

@@ -10,7 +10,7 @@ namespace AssignBridge.Admin;
 
 /// <summary>
 /// The operators' routes under /api/manage (not /api/admin: the host reserves it), each inside the same admin guard
-/// the standalone routes run in (<see cref="PeopleAdminEndpoints.GuardedAsync"/>).
+/// the standalone routes run in (<see cref="AdminAccess.GuardedAsync"/>).
 /// </summary>
 internal static class ManageFunctions
 {
@@ -24,7 +24,7 @@ internal static class ManageFunctions
 
     [Function("ImportPeople")]
     public static Task<IResult> ImportPeopleAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "manage/people/import")] HttpRequest request, FunctionContext context) =>
-        GuardedAsync(request, context, async () => await PeopleAdminEndpoints.ImportAsync(request.HttpContext, context.Service<PeopleStore>(), context.Service<IOptions<PeopleAdminOptions>>(), context.CancellationToken));
+        GuardedAsync(request, context, async () => await PeopleAdminEndpoints.ImportAsync(request.HttpContext, context.Service<PeopleStore>(), context.Service<IOptions<AdminOptions>>(), context.CancellationToken));
 
     [Function("GetPerson")]
     public static Task<IResult> GetPersonAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/people/{namespace}/{id}")] HttpRequest request, string @namespace, string id, FunctionContext context) =>
@@ -55,5 +55,5 @@ internal static class ManageFunctions
         GuardedAsync(request, context, async () => await AuditEndpoints.QueryAsync(request, context.Service<AuditLog>(), context.Service<IOptions<KibanaOptions>>(), context.CancellationToken));
 
     private static async Task<IResult> GuardedAsync(HttpRequest request, FunctionContext context, Func<Task<IResult>> handler) =>
-        (IResult)(await PeopleAdminEndpoints.GuardedAsync(request.HttpContext, context.InstanceServices, async () => await handler()))!;
+        (IResult)(await AdminAccess.GuardedAsync(request.HttpContext, async () => await handler()))!;
 }

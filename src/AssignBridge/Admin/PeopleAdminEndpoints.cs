@@ -1,28 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using AssignBridge.Audit;
-using AssignBridge.Delivery;
 using AssignBridge.People;
 using AssignBridge.Platform.Http;
-using AssignBridge.Platform.Security;
-using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Validation;
 using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Admin;
-
-/// <summary>Limits of the admin routes. The tokens live under <c>Admin:Tokens</c> and are read by <see cref="AdminTokenVerifier"/>.</summary>
-internal sealed class PeopleAdminOptions
-{
-    public const string SectionName = "Admin";
-
-    /// <summary>The largest import body; about 100 bytes a row, so the default holds some 80,000 rows.</summary>
-    [Range(1_024, 16 * 1_024 * 1_024)]
-    public int MaxImportBytes { get; set; } = 8 * 1_024 * 1_024;
-}
 
 /// <summary>The body of <c>PUT /api/manage/people/{namespace}/{id}</c>.</summary>
 internal sealed record SetPersonBody(
@@ -42,7 +28,6 @@ internal static class PeopleAdminServices
 {
     public static IServiceCollection AddPeopleAdmin(this IServiceCollection services)
     {
-        services.AddSingleton<AdminTokenVerifier>();
         services.AddSingleton(sp =>
         {
             var directory = sp.GetRequiredService<PeopleDirectory>();
@@ -63,12 +48,11 @@ internal static class PeopleAdminEndpoints
     /// admin API ("The specified route conflicts with one or more built in routes.", azure-functions-host#1781).
     /// </summary>
     public const string Route = "/api/manage/people";
-    private const string LabelItem = "AssignBridge.AdminLabel";
     private const int MaxSetBodyBytes = 16 * 1_024;
 
     public static IEndpointRouteBuilder MapPeopleAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup(Route).AddEndpointFilter(GuardAsync);
+        var group = app.MapGroup(Route).RequireAdmin();
         group.MapGet("", ListAsync).WithName("ListPeople");
         group.MapGet("/resolve", ResolveAsync).WithName("ResolvePerson");
         group.MapPost("/import", ImportAsync).WithName("ImportPeople");
@@ -180,7 +164,7 @@ internal static class PeopleAdminEndpoints
 
     /// <summary>Imports a CSV (<c>text/csv</c>) or JSON (<c>application/json</c>) body; <c>?dryRun=true</c> only compares.</summary>
     internal static async Task<Results<JsonHttpResult<ImportSummary>, ProblemHttpResult>> ImportAsync(
-        HttpContext context, PeopleStore store, IOptions<PeopleAdminOptions> options, CancellationToken cancellationToken)
+        HttpContext context, PeopleStore store, IOptions<AdminOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         if (!QueryValues.TryBool(request, "dryRun", out var dryRun, out var badDryRun))
@@ -232,42 +216,7 @@ internal static class PeopleAdminEndpoints
         return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
     }
 
-    /// <summary>The guard of every /api/manage route as the standalone app maps it: an endpoint filter over <see cref="GuardedAsync"/>.</summary>
-    internal static async ValueTask<object?> GuardAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next) =>
-        await GuardedAsync(invocation.HttpContext, invocation.HttpContext.RequestServices, async () => await next(invocation));
-
-    /// <summary>
-    /// Admin token first (a generic 401; the reason goes to the log), then storage failures as 503. Every /api/manage
-    /// route runs inside it, the standalone routes through <see cref="GuardAsync"/> and the functions directly.
-    /// </summary>
-    internal static async Task<object?> GuardedAsync(HttpContext context, IServiceProvider services, Func<Task<object?>> next)
-    {
-        var logger = services.GetRequiredService<ILogger<AdminTokenVerifier>>();
-        var check = services.GetRequiredService<AdminTokenVerifier>().Verify(context.Request.Headers.Authorization, out var label);
-        if (check != SignatureCheck.Valid)
-        {
-            Log.AdminUnauthorized(logger, check.ToString());
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                detail: "Send Authorization: Bearer <token> with a token configured in Admin:Tokens.");
-        }
-
-        context.Items[LabelItem] = label;
-        try
-        {
-            return await next();
-        }
-        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException
-            || StorageGuard.Reason(exception, context.RequestAborted) is not null)
-        {
-            Log.AdminStorageFailed(logger, (exception as RequestFailedException)?.Status ?? 0, (exception as RequestFailedException)?.ErrorCode);
-            context.Response.Headers.RetryAfter = "30";
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable",
-                detail: "The tables could not be read or written. Try again later; the request may be sent again safely.");
-        }
-    }
-
-    private static string UpdatedBy(HttpContext context) => $"admin-api:{context.Items[LabelItem] as string ?? AdminTokenVerifier.DefaultLabel}";
+    private static string UpdatedBy(HttpContext context) => AdminAccess.UpdatedBy(context);
 
     private static (string? Namespace, string? Id) Key(string ns, string id)
     {
@@ -291,6 +240,3 @@ internal static class PeopleAdminEndpoints
         TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Body too large",
             detail: $"The body is larger than {limit} bytes (Admin:MaxImportBytes for imports). Split the file.");
 }
-
-/// <summary>Checks the data annotations of <see cref="PeopleAdminOptions"/> with generated code (see OptionsValidation).</summary>
-[OptionsValidator] internal sealed partial class PeopleAdminOptionsValidator : IValidateOptions<PeopleAdminOptions>;

@@ -7,6 +7,7 @@ using AssignBridge.People;
 
 
 
+
 namespace AssignBridge.Assignments;
 
 /// <summary>An alert in a Kibana space.</summary>

@@ -8,6 +8,7 @@ using AssignBridge.Platform.Validation;
 
 
 
+
 namespace AssignBridge.Assignments;
 
 /// <summary>One assignees request to Kibana: a space, at most the configured number of alert ids, and the UIDs to add and remove.</summary>

@@ -5,6 +5,7 @@ using AssignBridge.Kibana;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Validation;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -36,21 +37,26 @@ internal static class AssignmentsEndpoints
     public const int MaxDeliveryIdLength = 200;
     public const string Source = "api";
 
+    /// <summary>The authentication scheme (and policy) of the route: a bearer token of <c>Assignments:Tokens</c>.</summary>
+    public const string TokenScheme = "AssignmentsToken";
+
+    public static AuthenticationBuilder AddAssignmentsTokens(this AuthenticationBuilder authentication) =>
+        authentication.AddBearerTokens(TokenScheme, "Assignments:Tokens", "api", (logger, check) => Log.Unauthorized(logger, check));
+
     public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
     {
-        app.MapPost(Route, PostAsync).WithName("PostAssignment");
+        app.MapPost(Route, PostAsync).WithName("PostAssignment").RequireAuthorization(TokenScheme);
         return app;
     }
 
     /// <summary>
-    /// Verify the caller, read the bounded body, parse it, journal it, apply it, and answer with what happened:
+    /// The caller holds a token (<see cref="TokenScheme"/>, checked before this runs); read the bounded body, parse it, journal it, apply it, and answer with what happened:
     /// 200 when applied, 202 when journaled and left for a later attempt (Kibana down or slow), 4xx naming what
     /// is wrong with the request or the people, 502 when Kibana refuses for good, 503 only when the delivery
     /// could not be journaled (so the sender's own retry helps).
     /// </summary>
     internal static async Task<Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpContext context,
-        BearerTokenVerifier verifier,
         DeliveryIntake intake,
         IOptions<AssignmentsOptions> options,
         IOptions<KibanaOptions> kibanaOptions,
@@ -58,14 +64,6 @@ internal static class AssignmentsEndpoints
         CancellationToken cancellationToken)
     {
         var request = context.Request;
-        var check = verifier.Verify(request.Headers.Authorization);
-        if (check != SignatureCheck.Valid)
-        {
-            Log.Unauthorized(logger, check.ToString());
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "Send Authorization: Bearer <token> with a token configured in Assignments:Tokens.");
-        }
-
         if (!request.HasJsonContentType())
         {
             return Refuse(logger, StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as application/json.");

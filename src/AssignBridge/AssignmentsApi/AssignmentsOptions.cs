@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.AssignmentsApi;
 
-/// <summary>Limits of <c>POST /api/assignments</c>. The bearer tokens live under <c>Assignments:Tokens</c> and are read by <see cref="BearerTokenVerifier"/>, not bound here.</summary>
+/// <summary>Limits of <c>POST /api/assignments</c>. The bearer tokens live under <c>Assignments:Tokens</c> and are checked by the route's authentication scheme (AssignmentsEndpoints.TokenScheme), not bound here.</summary>
 internal sealed class AssignmentsOptions
 {
     public const string SectionName = "Assignments";
@@ -18,5 +18,5 @@ internal sealed class AssignmentsOptions
     public int MaxPeople { get; set; } = 100;
 }
 
-/// <summary>Checks the data annotations of <see cref="AssignmentsOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="AssignmentsOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class AssignmentsOptionsValidator : IValidateOptions<AssignmentsOptions>;

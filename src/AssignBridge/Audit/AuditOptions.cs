@@ -19,5 +19,5 @@ internal sealed class AuditOptions
     public int PurgeBatchSize { get; set; } = 1_000;
 }
 
-/// <summary>Checks the data annotations of <see cref="AuditOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="AuditOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class AuditOptionsValidator : IValidateOptions<AuditOptions>;

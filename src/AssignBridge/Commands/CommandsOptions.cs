@@ -21,5 +21,5 @@ internal sealed class CommandsOptions
     public int MaxTextLength { get; set; } = 4_000;
 }
 
-/// <summary>Checks the data annotations of <see cref="CommandsOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="CommandsOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class CommandsOptionsValidator : IValidateOptions<CommandsOptions>;

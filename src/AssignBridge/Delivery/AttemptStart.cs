@@ -4,6 +4,7 @@ using AssignBridge.Kibana;
 
 
 
+
 namespace AssignBridge.Delivery;
 
 /// <summary>

@@ -12,6 +12,7 @@ using AssignBridge.Secrets;
 
 
 
+
 namespace AssignBridge.Delivery;
 
 /// <summary>What one attempt at a journaled delivery came to.</summary>

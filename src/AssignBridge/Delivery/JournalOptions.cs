@@ -42,5 +42,5 @@ internal sealed class JournalOptions
     public int ClaimSeconds { get; set; } = 120;
 }
 
-/// <summary>Checks the data annotations of <see cref="JournalOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="JournalOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class JournalOptionsValidator : IValidateOptions<JournalOptions>;

@@ -6,6 +6,7 @@ using AssignBridge.Delivery;
 using AssignBridge.Health;
 using AssignBridge.Kibana;
 using AssignBridge.Platform.Functions;
+using AssignBridge.Platform.Security;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using Microsoft.Azure.Functions.Worker;
@@ -42,7 +43,8 @@ internal static class IngressFunctions
 
     [Function("PostAssignment")]
     public static async Task<IResult> AssignmentAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "assignments")] HttpRequest request, FunctionContext context) =>
-        await AssignmentsEndpoints.PostAsync(request.HttpContext, context.Service<BearerTokenVerifier>(), context.Service<DeliveryIntake>(),
+        await BearerTokenScheme.RefuseUnlessAuthenticatedAsync(request.HttpContext, AssignmentsEndpoints.TokenScheme)
+        ?? await AssignmentsEndpoints.PostAsync(request.HttpContext, context.Service<DeliveryIntake>(),
             context.Service<IOptions<AssignmentsOptions>>(), context.Service<IOptions<KibanaOptions>>(), context.Service<ILogger<AssignmentService>>(), context.CancellationToken);
 
     [Function("GetHealth")]

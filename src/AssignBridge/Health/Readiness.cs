@@ -4,6 +4,7 @@ using AssignBridge.Platform.Telemetry;
 
 
 
+
 namespace AssignBridge.Health;
 
 /// <summary>

@@ -38,7 +38,7 @@ internal static class AppOptions
         AppOptionsEntry.For<QueueOptions, QueueOptionsValidator>(QueueOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<JiraOptions, JiraOptionsValidator>(JiraOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<ServiceNowOptions, ServiceNowOptionsValidator>(ServiceNowOptions.SectionName, static (section, options) => section.Bind(options)),
-        AppOptionsEntry.For<PeopleAdminOptions, PeopleAdminOptionsValidator>(PeopleAdminOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<AdminOptions, AdminOptionsValidator>(AdminOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<CommandsOptions, CommandsOptionsValidator>(CommandsOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),

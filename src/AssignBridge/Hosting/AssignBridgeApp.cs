@@ -12,6 +12,7 @@ using AssignBridge.Sources;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -7,6 +7,7 @@ using AssignBridge.Secrets;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>Start-up checks of configuration that the options' own validation cannot see.</summary>

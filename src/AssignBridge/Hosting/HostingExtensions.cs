@@ -120,7 +120,7 @@ internal static class HostingExtensions
         kibanaHttp.AddHttpMessageHandler<KibanaAuthHandler>();
         kibanaHttp.AddHttpMessageHandler<KibanaTelemetryHandler>(); // innermost: one span and one sample per request sent
 
-        services.AddSingleton<BearerTokenVerifier>();
+        services.AddAuthentication().AddAssignmentsTokens().AddAdminTokens();
         services.AddSingleton<KibanaBatcher>();
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<DeliveryJournal>();

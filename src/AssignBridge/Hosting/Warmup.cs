@@ -12,6 +12,7 @@ using AssignBridge.Secrets;
 
 
 
+
 namespace AssignBridge.Hosting;
 
 /// <summary>

@@ -7,6 +7,7 @@ using AssignBridge.Platform.Validation;
 
 
 
+
 namespace AssignBridge.Kibana;
 
 /// <summary>

@@ -44,5 +44,5 @@ internal sealed class KibanaOptions
     public int RetryBaseDelayMilliseconds { get; set; } = 250;
 }
 
-/// <summary>Checks the data annotations of <see cref="KibanaOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="KibanaOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class KibanaOptionsValidator : IValidateOptions<KibanaOptions>;

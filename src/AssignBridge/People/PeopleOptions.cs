@@ -48,5 +48,5 @@ internal sealed class PeopleOptions : IValidatableObject
     }
 }
 
-/// <summary>Checks the data annotations of <see cref="PeopleOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="PeopleOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class PeopleOptionsValidator : IValidateOptions<PeopleOptions>;

@@ -61,5 +61,5 @@ internal sealed class ReconcileOptions : IValidatableObject
     }
 }
 
-/// <summary>Checks the data annotations of <see cref="ReconcileOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="ReconcileOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class ReconcileOptionsValidator : IValidateOptions<ReconcileOptions>;

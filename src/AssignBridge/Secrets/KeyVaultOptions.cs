@@ -20,5 +20,5 @@ internal sealed class KeyVaultOptions
     public int CacheMinutes { get; set; } = 60;
 }
 
-/// <summary>Checks the data annotations of <see cref="KeyVaultOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="KeyVaultOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class KeyVaultOptionsValidator : IValidateOptions<KeyVaultOptions>;

@@ -8,6 +8,7 @@ using AssignBridge.Sources.ServiceNow;
 
 
 
+
 namespace AssignBridge.Sources;
 
 /// <summary>The ticketing webhooks: Jira (Cloud, Data Center, Automation) and ServiceNow.</summary>

@@ -7,6 +7,7 @@ using AssignBridge.Delivery;
 
 
 
+
 namespace AssignBridge.Commands.Slack;
 
 internal static class SlackExtensions

@@ -49,5 +49,5 @@ internal sealed class SlackOptions : ICommandAllowlist
     public int MaxBodyBytes { get; set; } = 64 * 1_024;
 }
 
-/// <summary>Checks the data annotations of <see cref="SlackOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="SlackOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class SlackOptionsValidator : IValidateOptions<SlackOptions>;

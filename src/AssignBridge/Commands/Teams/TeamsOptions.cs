@@ -32,5 +32,5 @@ internal sealed class TeamsOptions : ICommandAllowlist
     public int MaxBodyBytes { get; set; } = 256 * 1_024;
 }
 
-/// <summary>Checks the data annotations of <see cref="TeamsOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="TeamsOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class TeamsOptionsValidator : IValidateOptions<TeamsOptions>;

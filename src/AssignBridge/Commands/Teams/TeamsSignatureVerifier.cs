@@ -7,6 +7,7 @@ using AssignBridge.Platform.Security;
 
 
 
+
 namespace AssignBridge.Commands.Teams;
 
 /// <summary>

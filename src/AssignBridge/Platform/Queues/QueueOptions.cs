@@ -52,5 +52,5 @@ internal sealed class QueueOptions
     public string NoticesName => Name + NoticesSuffix;
 }
 
-/// <summary>Checks the data annotations of <see cref="QueueOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="QueueOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class QueueOptionsValidator : IValidateOptions<QueueOptions>;

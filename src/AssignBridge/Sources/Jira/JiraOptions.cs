@@ -68,5 +68,5 @@ internal sealed class JiraOptions : IValidatableObject
     }
 }
 
-/// <summary>Checks the data annotations of <see cref="JiraOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="JiraOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class JiraOptionsValidator : IValidateOptions<JiraOptions>;

@@ -43,5 +43,5 @@ internal sealed class ServiceNowOptions : IValidatableObject
     }
 }
 
-/// <summary>Checks the data annotations of <see cref="ServiceNowOptions"/> with generated code (see OptionsValidation).</summary>
+/// <summary>Checks the data annotations of <see cref="ServiceNowOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class ServiceNowOptionsValidator : IValidateOptions<ServiceNowOptions>;
