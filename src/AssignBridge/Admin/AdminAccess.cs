@@ -23,10 +23,8 @@ internal sealed class AdminOptions
 /// <summary>Checks the data annotations of <see cref="AdminOptions"/> with generated code.</summary>
 [OptionsValidator] internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>;
 
-/// <summary>
-/// The one guard of every /api/manage route: a token of <c>Admin:Tokens</c> (separate from the assignment tokens;
-/// a list labelled "admin", or named, <c>Admin:Tokens:alice</c>, labelled "alice"), then storage failures as 503.
-/// </summary>
+// The one guard of every /api/manage route: a token of Admin:Tokens (separate from the assignment tokens;
+// a list labelled "admin", or named, Admin:Tokens:alice, labelled "alice"), then storage failures as 503.
 internal static class AdminAccess
 {
     public const string Scheme = "AdminToken";
@@ -42,10 +40,8 @@ internal static class AdminAccess
         return group;
     }
 
-    /// <summary>
-    /// Runs an admin route: the token first (a generic 401; the reason goes to the log) unless the middleware checked
-    /// it, then the route, answering 503 when storage fails. The functions call it directly.
-    /// </summary>
+    // Runs an admin route: the token first (a generic 401; the reason goes to the log) unless the middleware checked
+    // it, then the route, answering 503 when storage fails. The functions call it directly.
     public static async Task<object?> GuardedAsync(HttpContext context, Func<Task<object?>> next, bool authenticated = false)
     {
         if (!authenticated && await BearerTokenScheme.RefuseUnlessAuthenticatedAsync(context, Scheme) is { } refusal)

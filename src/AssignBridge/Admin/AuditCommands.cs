@@ -5,11 +5,9 @@ using AssignBridge.Audit;
 
 namespace AssignBridge.Admin;
 
-/// <summary>
-/// <c>AssignBridge audit alert &lt;space&gt; &lt;alert id&gt;</c> and <c>AssignBridge audit ticket &lt;key or reference&gt;</c>:
-/// the audit trail from the same executable, against the storage configured for the app. Exit codes as for
-/// <c>people</c>: 0 found, 1 nothing recorded, 2 the command could not run.
-/// </summary>
+// AssignBridge audit alert <space> <alert id> and AssignBridge audit ticket <key or reference>:
+// the audit trail from the same executable, against the storage configured for the app. Exit codes as for
+// people: 0 found, 1 nothing recorded, 2 the command could not run.
 internal static class AuditCommands
 {
     public const string Name = "audit";

@@ -8,11 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Admin;
 
-/// <summary>
-/// <c>GET /api/manage/audit?alert=&lt;id&gt;[&amp;space=&lt;space&gt;]</c> or <c>?ticket=&lt;key or reference&gt;</c>: who assigned
-/// what, from which ticket, when, and what Kibana answered. For holders of an <c>Admin:Tokens</c> token. Not under
-/// <c>/api/admin</c>: the Functions host reserves that prefix.
-/// </summary>
+// GET /api/manage/audit?alert=<id>[&space=<space>] or ?ticket=<key or reference>: who assigned
+// what, from which ticket, when, and what Kibana answered. For holders of an Admin:Tokens token. Not under
+// /api/admin: the Functions host reserves that prefix.
 internal static class AuditEndpoints
 {
     public const string Route = "/api/manage/audit";

@@ -33,10 +33,8 @@ internal sealed record ReplaySummary(
 [JsonSerializable(typeof(ReplaySummary))]
 internal sealed partial class JournalAdminJsonContext : JsonSerializerContext;
 
-/// <summary>
-/// <c>/api/manage/journal</c>: what the bridge holds and why, for holders of an <c>Admin:Tokens</c> token; dead (or
-/// rejected) deliveries can be replayed once their cause is fixed (a mapping added, a key granted).
-/// </summary>
+// /api/manage/journal: what the bridge holds and why, for holders of an Admin:Tokens token; dead (or
+// rejected) deliveries can be replayed once their cause is fixed (a mapping added, a key granted).
 internal static class JournalAdminEndpoints
 {
     public const string Route = "/api/manage/journal";

@@ -8,10 +8,8 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Admin;
 
-/// <summary>
-/// The operators' routes under /api/manage (not /api/admin: the host reserves it), each inside the same admin guard
-/// the standalone routes run in (<see cref="AdminAccess.GuardedAsync"/>).
-/// </summary>
+// The operators' routes under /api/manage (not /api/admin: the host reserves it), each inside the same admin guard
+// the standalone routes run in (GuardedAsync).
 internal static class ManageFunctions
 {
     [Function("ListPeople")]

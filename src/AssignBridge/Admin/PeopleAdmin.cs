@@ -23,10 +23,8 @@ internal sealed record DiscoveredMapping(
 /// <summary>Operations shared by the CLI and the admin routes, so both explain and discover the same way.</summary>
 internal static class PeopleAdmin
 {
-    /// <summary>
-    /// Resolves through <see cref="PeopleDirectory.ResolveAsync"/> (the same logic as assignments, default policy
-    /// included) and names the row that answered.
-    /// </summary>
+    // Resolves through ResolveAsync (the same logic as assignments, default policy
+    // included) and names the row that answered.
     public static async Task<ResolveAnswer> ResolveAsync(PeopleDirectory directory, PeopleStore store, PersonRef person, CancellationToken cancellationToken)
     {
         var resolution = await directory.ResolveAsync(person, allowDefault: true, cancellationToken);

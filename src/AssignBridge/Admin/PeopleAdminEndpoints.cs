@@ -37,16 +37,12 @@ internal static class PeopleAdminServices
     }
 }
 
-/// <summary>
-/// <c>/api/manage/people</c>: the CLI's operations over HTTP, for administrators holding a token of <c>Admin:Tokens</c>.
-/// Writes stamp <c>UpdatedBy = admin-api:&lt;token label&gt;</c> and make the lookup cache forget the key.
-/// </summary>
+// /api/manage/people: the CLI's operations over HTTP, for administrators holding a token of Admin:Tokens.
+// Writes stamp UpdatedBy = admin-api:<token label> and make the lookup cache forget the key.
 internal static class PeopleAdminEndpoints
 {
-    /// <summary>
-    /// Not <c>/api/admin/people</c>: the Functions host reserves function routes starting with <c>admin</c> for its own
-    /// admin API ("The specified route conflicts with one or more built in routes.", azure-functions-host#1781).
-    /// </summary>
+    // Not /api/admin/people: the Functions host reserves function routes starting with admin for its own
+    // admin API ("The specified route conflicts with one or more built in routes.", azure-functions-host#1781).
     public const string Route = "/api/manage/people";
     private const int MaxSetBodyBytes = 16 * 1_024;
 

@@ -8,11 +8,9 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Admin;
 
-/// <summary>
-/// <c>AssignBridge people …</c>: administration of the mapping table from the same executable, against the
-/// storage configured for the app (Storage:ConnectionString, or Storage:TableServiceUri with DefaultAzureCredential).
-/// Exit codes: 0 done, 1 something was invalid or not found, 2 the command could not run.
-/// </summary>
+// AssignBridge people …: administration of the mapping table from the same executable, against the
+// storage configured for the app (Storage:ConnectionString, or Storage:TableServiceUri with DefaultAzureCredential).
+// Exit codes: 0 done, 1 something was invalid or not found, 2 the command could not run.
 internal static class PeopleCommands
 {
     public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "people" or AuditCommands.Name;

@@ -5,11 +5,9 @@ using AssignBridge.Kibana;
 
 namespace AssignBridge.AssignmentsApi;
 
-/// <summary>
-/// The body of <c>POST /api/assignments</c> as sent. Null is "not sent" (a JSON null too, except for the alert ids);
-/// members nobody knows land in <see cref="Unknown"/>. A value of the wrong shape is kept as its problem rather than
-/// thrown, so that <see cref="AssignmentRequestParser"/> reports all of them together, each under its own path.
-/// </summary>
+// The body of POST /api/assignments as sent. Null is "not sent" (a JSON null too, except for the alert ids);
+// members nobody knows land in Unknown. A value of the wrong shape is kept as its problem rather than
+// thrown, so that AssignmentRequestParser reports all of them together, each under its own path.
 internal sealed record AssignmentRequest(
     [property: JsonConverter(typeof(OptionalTextConverter))] SentText? Space,
     [property: JsonConverter(typeof(AlertIdsConverter))] SentList<AlertItem>? AlertIds,

@@ -9,11 +9,9 @@ namespace AssignBridge.AssignmentsApi;
 /// <summary>The alerts and people of a <c>POST /api/assignments</c> body, or the problems found, keyed by JSON path.</summary>
 internal sealed record ParsedAssignment(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<PersonRef> Add, IReadOnlyList<PersonRef> Remove, string? Reference, string? RequestedBy);
 
-/// <summary>
-/// Reads the JSON of <c>POST /api/assignments</c> into <see cref="AssignmentRequest"/>, then holds every value to
-/// <see cref="InputRules"/>, so that every problem is reported in the caller's terms (<c>alertIds[3]: alertIds[3] holds
-/// control characters.</c>) and all of them at once, never as a .NET type name or a stack trace.
-/// </summary>
+// Reads the JSON of POST /api/assignments into AssignmentRequest, then holds every value to
+// InputRules, so that every problem is reported in the caller's terms (alertIds[3]: alertIds[3] holds
+// control characters.) and all of them at once, never as a .NET type name or a stack trace.
 internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string defaultSpace)
 {
     private const int MaxProblems = 20;
@@ -127,10 +125,8 @@ internal sealed class AssignmentRequestParser(AssignmentsOptions limits, string 
         return (list?.Items ?? []).Select((item, index) => Person($"{field}[{index}]", item)).OfType<PersonRef>().ToList();
     }
 
-    /// <summary>
-    /// A person is a string (<c>namespace:id</c> for a known namespace, an email, or else a Kibana UID) or an
-    /// object: <c>{"uid"}</c>, <c>{"email"}</c>, or <c>{"namespace","id","email"?}</c>.
-    /// </summary>
+    // A person is a string (namespace:id for a known namespace, an email, or else a Kibana UID) or an
+    // object: {"uid"}, {"email"}, or {"namespace","id","email"?}.
     private PersonRef? Person(string path, PersonItem item)
     {
         if (item.Object is not { } person)

@@ -49,12 +49,10 @@ internal static class AssignmentsEndpoints
         return app;
     }
 
-    /// <summary>
-    /// The caller holds a token (<see cref="TokenScheme"/>, checked before this runs); read the bounded body, parse it, journal it, apply it, and answer with what happened:
-    /// 200 when applied, 202 when journaled and left for a later attempt (Kibana down or slow), 4xx naming what
-    /// is wrong with the request or the people, 502 when Kibana refuses for good, 503 only when the delivery
-    /// could not be journaled (so the sender's own retry helps).
-    /// </summary>
+    // The caller holds a token (TokenScheme, checked before this runs); read the bounded body, parse it, journal it, apply it, and answer with what happened:
+    // 200 when applied, 202 when journaled and left for a later attempt (Kibana down or slow), 4xx naming what
+    // is wrong with the request or the people, 502 when Kibana refuses for good, 503 only when the delivery
+    // could not be journaled (so the sender's own retry helps).
     internal static async Task<Results<Ok<AssignmentResponse>, Accepted<AcceptedResponse>, ValidationProblem, ProblemHttpResult>> PostAsync(
         HttpContext context,
         DeliveryIntake intake,

@@ -15,12 +15,10 @@ namespace AssignBridge.Audit;
 /// <summary>The audit table could not be used. Writing it again later may help.</summary>
 internal sealed class AuditUnavailableException(string message, Exception innerException) : Exception(message, innerException);
 
-/// <summary>
-/// The audit trail Kibana does not keep: every Kibana assignees request the bridge made for a delivery, with its
-/// cause and Kibana's answer. One partition per alert (a hash of space and id) and one per ticket or reference, so
-/// both questions ("who assigned this alert?", "what did this ticket do?") are one partition query; row keys sort
-/// newest first. Rows older than <see cref="AuditOptions.RetentionDays"/> are deleted by reconciliation.
-/// </summary>
+// The audit trail Kibana does not keep: every Kibana assignees request the bridge made for a delivery, with its
+// cause and Kibana's answer. One partition per alert (a hash of space and id) and one per ticket or reference, so
+// both questions ("who assigned this alert?", "what did this ticket do?") are one partition query; row keys sort
+// newest first. Rows older than RetentionDays are deleted by reconciliation.
 internal sealed class AuditLog
 {
     /// <summary>Alert ids kept on a ticket's row (a property holds at most 32K characters); per-alert rows hold every alert.</summary>
@@ -99,10 +97,8 @@ internal sealed class AuditLog
     public Task<IReadOnlyList<AuditRecord>> ForTicketAsync(string ticket, int top, CancellationToken cancellationToken = default) =>
         QueryAsync(TicketPartition(ticket), null, top, cancellationToken);
 
-    /// <summary>
-    /// Deletes up to <see cref="AuditOptions.PurgeBatchSize"/> rows older than the retention; the rest go in later runs.
-    /// Never throws for storage or for running out of time: retention is housekeeping, not part of a delivery.
-    /// </summary>
+    // Deletes up to PurgeBatchSize rows older than the retention; the rest go in later runs.
+    // Never throws for storage or for running out of time: retention is housekeeping, not part of a delivery.
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken = default)
     {
         var cutoff = _time.GetUtcNow().AddDays(-_options.RetentionDays);

@@ -2,12 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace AssignBridge.Audit;
 
-/// <summary>
-/// One Kibana request the bridge made for a delivery, as operators read it back: which alerts of which space, which
-/// UIDs were added and removed, what caused it (source, delivery, ticket or reference, who asked), when, and what
-/// Kibana answered. Queried per alert the list of alerts holds that alert; per ticket it holds the request's alerts
-/// (at most <see cref="AuditLog.MaxAlertIdsKept"/>; <c>alertCount</c> says how many there were).
-/// </summary>
+// One Kibana request the bridge made for a delivery, as operators read it back: which alerts of which space, which
+// UIDs were added and removed, what caused it (source, delivery, ticket or reference, who asked), when, and what
+// Kibana answered. Queried per alert the list of alerts holds that alert; per ticket it holds the request's alerts
+// (at most MaxAlertIdsKept; alertCount says how many there were).
 internal sealed record AuditRecord(
     [property: JsonPropertyName("at")] DateTimeOffset At,
     [property: JsonPropertyName("result")] string Result,

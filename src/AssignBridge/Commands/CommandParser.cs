@@ -28,14 +28,12 @@ internal sealed record ChatCommand(CommandVerb Verb, IReadOnlyList<string> Alert
 /// <summary>The parse of one command: the command, or the problems to tell the person (never both).</summary>
 internal sealed record CommandParse(ChatCommand? Command, IReadOnlyList<string> Problems);
 
-/// <summary>
-/// The grammar shared by Slack and Teams, over tokens each sender produces from its own text:
-/// <c>[assign|unassign|help] &lt;alert-id&gt;… [to|from] &lt;person&gt;… [in &lt;space&gt;]</c>, alert ids and people in any
-/// order. A person is a mention, <c>me</c> (the caller), an email address or <c>uid:&lt;kibana-uid&gt;</c>. A plain
-/// <c>@name</c> is not a person the bridge can resolve (chat names are neither unique nor stable); the answer says how
-/// to send a real mention instead. Alert ids, UIDs, emails and the space are held to <see cref="InputRules"/> here, so a
-/// command that breaks one is answered at once with a sentence, never refused later in the pipeline.
-/// </summary>
+// The grammar shared by Slack and Teams, over tokens each sender produces from its own text:
+// [assign|unassign|help] <alert-id>… [to|from] <person>… [in <space>], alert ids and people in any
+// order. A person is a mention, me (the caller), an email address or uid:<kibana-uid>. A plain
+// @name is not a person the bridge can resolve (chat names are neither unique nor stable); the answer says how
+// to send a real mention instead. Alert ids, UIDs, emails and the space are held to InputRules here, so a
+// command that breaks one is answered at once with a sentence, never refused later in the pipeline.
 internal sealed partial class CommandParser(CommandsOptions options)
 {
     private const int MaxShownChars = 40;

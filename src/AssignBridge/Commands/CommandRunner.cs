@@ -23,10 +23,8 @@ internal sealed record CommandFinished(string Text) : CommandResult(Text);
 /// <summary>Journaled but not applied within the deadline; the journal holds it as retrying and the delivery queue finishes it.</summary>
 internal sealed record CommandPending(string Text) : CommandResult(Text);
 
-/// <summary>
-/// Turns a parsed chat command into an <see cref="AssignmentIntent"/>, runs it through the one intake every sender
-/// uses (journal first, then an attempt within the deadline) and words the outcome as sentences a person can act on.
-/// </summary>
+// Turns a parsed chat command into an AssignmentIntent, runs it through the one intake every sender
+// uses (journal first, then an attempt within the deadline) and words the outcome as sentences a person can act on.
 internal sealed class CommandRunner(
     PeopleDirectory people,
     DeliveryIntake intake,
@@ -50,10 +48,8 @@ internal sealed class CommandRunner(
         A person is a mention, `me`, an email address or `uid:<kibana-uid>`. Alert ids are the alerts' document ids (`_id`) in Kibana; ids and people may come in any order.
         """;
 
-    /// <summary>
-    /// What every chat sender does with a message before running it: the length, the grammar, help, and whether the
-    /// caller may assign. Either a reply to send at once, or the command to run.
-    /// </summary>
+    // What every chat sender does with a message before running it: the length, the grammar, help, and whether the
+    // caller may assign. Either a reply to send at once, or the command to run.
     public async Task<(ChatCommand? Command, string? Reply)> InterpretAsync(
         string text, Func<IReadOnlyList<CommandToken>> tokenize, CommandVerb verb, ChatPerson caller, string source, CommandSyntax syntax,
         string problemSeparator, CancellationToken cancellationToken)

@@ -7,11 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Delivery;
 
-/// <summary>
-/// Resolves the people of an intent, plans the Kibana requests and sends them, saying exactly what happened.
-/// A ticket's event is applied only if no newer event of that ticket was, and removes only the people the
-/// bridge assigned (or, with <see cref="JournalOptions.EnforceTicketAssignees"/>, everyone the ticket does not name).
-/// </summary>
+// Resolves the people of an intent, plans the Kibana requests and sends them, saying exactly what happened.
+// A ticket's event is applied only if no newer event of that ticket was, and removes only the people the
+// bridge assigned (or, with EnforceTicketAssignees, everyone the ticket does not name).
 internal sealed class AssignmentService(
     PeopleDirectory people,
     KibanaClient kibana,
@@ -99,11 +97,9 @@ internal sealed class AssignmentService(
         return new AssignmentOutcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, resolved, unresolved, notes, error);
     }
 
-    /// <summary>
-    /// Who to remove from which alerts, as groups of alerts sharing one removal set. A person or tool that names
-    /// whom to remove is obeyed; a ticket event removes only bridge-assigned people (or, when enforcing, everyone
-    /// the ticket does not name, as Kibana has them now).
-    /// </summary>
+    // Who to remove from which alerts, as groups of alerts sharing one removal set. A person or tool that names
+    // whom to remove is obeyed; a ticket event removes only bridge-assigned people (or, when enforcing, everyone
+    // the ticket does not name, as Kibana has them now).
     private async Task<IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)>> RemovalsAsync(
         AssignmentIntent intent, IReadOnlyList<string> addUids, List<string> removeUids, List<string> notes, CancellationToken cancellationToken)
     {
@@ -175,13 +171,11 @@ internal sealed class AssignmentService(
         }
     }
 
-    /// <summary>
-    /// Sends the requests in order and stops at the first failure: the failures that matter (Kibana down, key
-    /// refused, privileges missing) would fail the rest too. Every space says what was applied before the stop.
-    /// What each applied request did (managed assignees, audit) and, when all were applied, the ticket's newest
-    /// event are written side by side, and all of them before this returns: the journal marks the delivery
-    /// applied only after.
-    /// </summary>
+    // Sends the requests in order and stops at the first failure: the failures that matter (Kibana down, key
+    // refused, privileges missing) would fail the rest too. Every space says what was applied before the stop.
+    // What each applied request did (managed assignees, audit) and, when all were applied, the ticket's newest
+    // event are written side by side, and all of them before this returns: the journal marks the delivery
+    // applied only after.
     private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, TicketMark? newest, KibanaBatcher.Expectation onItsWay, AttemptProgress progress, CancellationToken cancellationToken)
     {
         var records = new List<Task>();

@@ -6,11 +6,9 @@ using AssignBridge.Kibana;
 
 namespace AssignBridge.Delivery;
 
-/// <summary>
-/// What one attempt at a delivery has done so far, kept by the caller so that it survives the attempt being cut
-/// off: the Kibana requests applied and recorded (by key, so a later attempt skips them), and the step it is on,
-/// which names the cause when the attempt runs out of time.
-/// </summary>
+// What one attempt at a delivery has done so far, kept by the caller so that it survives the attempt being cut
+// off: the Kibana requests applied and recorded (by key, so a later attempt skips them), and the step it is on,
+// which names the cause when the attempt runs out of time.
 internal sealed class AttemptProgress(IEnumerable<string>? doneBefore = null)
 {
     private readonly ConcurrentDictionary<string, bool> _done = new((doneBefore ?? []).Select(k => KeyValuePair.Create(k, true)), StringComparer.Ordinal);

@@ -12,11 +12,9 @@ namespace AssignBridge.Delivery;
 /// <summary>The journal could not be read or written. Nothing is promised to the sender until it can.</summary>
 internal sealed class JournalUnavailableException(string message, Exception innerException) : Exception(message, innerException);
 
-/// <summary>
-/// One row per delivery, keyed by sender (PartitionKey) and delivery id (RowKey), written before any side
-/// effect so that a redelivery is recognised and a crash loses nothing. Every change is conditional on the
-/// row's ETag, so two instances never both act on one delivery: the one whose write fails backs off.
-/// </summary>
+// One row per delivery, keyed by sender (PartitionKey) and delivery id (RowKey), written before any side
+// effect so that a redelivery is recognised and a crash loses nothing. Every change is conditional on the
+// row's ETag, so two instances never both act on one delivery: the one whose write fails backs off.
 internal sealed class DeliveryJournal
 {
     private const int ChunkBytes = 60 * 1_024; // a table property holds at most 64 KiB
@@ -37,11 +35,9 @@ internal sealed class DeliveryJournal
 
     public TableClient Table => _table;
 
-    /// <summary>
-    /// Records a delivery, or finds the one already recorded under the same sender and delivery id
-    /// (<c>SameBody</c> false when a different request reused the id). A new delivery is claimed by the caller for
-    /// <see cref="JournalOptions.ClaimSeconds"/>, and that first attempt is already counted.
-    /// </summary>
+    // Records a delivery, or finds the one already recorded under the same sender and delivery id
+    // (SameBody false when a different request reused the id). A new delivery is claimed by the caller for
+    // ClaimSeconds, and that first attempt is already counted.
     public async Task<(JournalEntry Entry, bool Created, bool SameBody)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
         using var span = AssignBridgeTelemetry.Step("journal.record");
@@ -78,11 +74,9 @@ internal sealed class DeliveryJournal
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Takes a delivery for one attempt and counts that attempt now, before anything is tried: an attempt that never
-    /// writes its result (its instance stopped, its claim expired and another took over) still counted, so
-    /// <see cref="JournalOptions.MaxAttempts"/> bounds how often Kibana is asked. Null when another instance changed it first.
-    /// </summary>
+    // Takes a delivery for one attempt and counts that attempt now, before anything is tried: an attempt that never
+    // writes its result (its instance stopped, its claim expired and another took over) still counted, so
+    // MaxAttempts bounds how often Kibana is asked. Null when another instance changed it first.
     public async Task<JournalEntry?> TryClaimAsync(JournalEntry entry, CancellationToken cancellationToken = default)
     {
         var until = _time.GetUtcNow().AddSeconds(_options.ClaimSeconds);
@@ -231,10 +225,8 @@ internal sealed class DeliveryJournal
         }
     }
 
-    /// <summary>
-    /// An operator's replay: the delivery gets a fresh budget of attempts (the first one counted now, since the caller
-    /// makes it) and every Kibana request is sent again. Null when another instance changed it first.
-    /// </summary>
+    // An operator's replay: the delivery gets a fresh budget of attempts (the first one counted now, since the caller
+    // makes it) and every Kibana request is sent again. Null when another instance changed it first.
     public async Task<JournalEntry?> ReplayAsync(JournalEntry entry, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();

@@ -33,20 +33,16 @@ internal sealed record DeliveryMessage(
     }
 }
 
-/// <summary>
-/// A later answer owed to a sender. <see cref="Kind"/> names the <see cref="IDeliveryFollowUp"/> that gives it;
-/// <see cref="Target"/> and <see cref="State"/> are that follow-up's own (the pipeline does not read them).
-/// </summary>
+// A later answer owed to a sender. Kind names the IDeliveryFollowUp that gives it;
+// Target and State are that follow-up's own (the pipeline does not read them).
 internal sealed record FollowUpNote(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("target")] string Target,
     [property: JsonPropertyName("until")] DateTimeOffset Until,
     [property: JsonPropertyName("state")] string? State);
 
-/// <summary>
-/// A way in that answers its sender later (Slack's response_url). The queue handler calls it when a delivery with its
-/// note ends, or when the note's time runs out first. It must not throw for a failed post: it logs it.
-/// </summary>
+// A way in that answers its sender later (Slack's response_url). The queue handler calls it when a delivery with its
+// note ends, or when the note's time runs out first. It must not throw for a failed post: it logs it.
 internal interface IDeliveryFollowUp
 {
     string Kind { get; }

@@ -18,13 +18,11 @@ namespace AssignBridge.Delivery;
 /// <summary>What one attempt at a journaled delivery came to.</summary>
 internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? Outcome, string? Error, DateTimeOffset? NextAttemptAt);
 
-/// <summary>
-/// Makes one attempt at a claimed delivery and writes its result to the journal: applied; retrying with
-/// back-off when the failure may pass (Kibana 408/429/5xx or an answer that is not Kibana's, timeouts, a store or
-/// Key Vault briefly down, a failure nobody foresaw); dead once the attempts are spent; rejected at once when
-/// trying again cannot help (Kibana 400/401/403/404, people unmapped under the Reject policy, a request that breaks
-/// a rule). Whatever the attempt throws, it ends in one of those states: nothing escapes to the caller.
-/// </summary>
+// Makes one attempt at a claimed delivery and writes its result to the journal: applied; retrying with
+// back-off when the failure may pass (Kibana 408/429/5xx or an answer that is not Kibana's, timeouts, a store or
+// Key Vault briefly down, a failure nobody foresaw); dead once the attempts are spent; rejected at once when
+// trying again cannot help (Kibana 400/401/403/404, people unmapped under the Reject policy, a request that breaks
+// a rule). Whatever the attempt throws, it ends in one of those states: nothing escapes to the caller.
 internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, ILogger<DeliveryProcessor> logger)
 {
     public Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken) => AttemptAsync(claimed, null, cancellationToken);

@@ -5,12 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Delivery;
 
-/// <summary>
-/// The delivery queue and its poison queue (Azure Storage queues, Base64 messages as the host's trigger reads them).
-/// A delivery not applied inline is put here with its back-off as the message's visibility delay; one whose attempts
-/// are spent goes to the poison queue. A failed queue write is logged and not thrown: the journal row stays due and
-/// the reconcile sweep sends its message again.
-/// </summary>
+// The delivery queue and its poison queue (Azure Storage queues, Base64 messages as the host's trigger reads them).
+// A delivery not applied inline is put here with its back-off as the message's visibility delay; one whose attempts
+// are spent goes to the poison queue. A failed queue write is logged and not thrown: the journal row stays due and
+// the reconcile sweep sends its message again.
 internal sealed class DeliveryQueue
 {
     /// <summary>The longest visibility delay Azure Storage takes (7 days), less a margin.</summary>
@@ -68,11 +66,9 @@ internal sealed class DeliveryQueue
         }
     }
 
-    /// <summary>
-    /// What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time (at once for
-    /// an <see cref="DeliveryMessage.Early"/> one); a dead one goes to the poison queue. Nothing for applied or rejected
-    /// deliveries.
-    /// </summary>
+    // What follows an attempt: a retrying delivery goes back on the queue, visible at its next attempt time (at once for
+    // an Early one); a dead one goes to the poison queue. Nothing for applied or rejected
+    // deliveries.
     public Task AfterAttemptAsync(DeliveryMessage message, AttemptResult attempt) => attempt.Status switch
     {
         DeliveryStatus.Retrying => EnqueueAsync(message, message.Early ? TimeSpan.Zero : (attempt.NextAttemptAt ?? _time.GetUtcNow()) - _time.GetUtcNow(), CancellationToken.None),

@@ -26,13 +26,11 @@ internal enum QueueHandling
 /// <summary>What handling one message came to, and the journal status an attempt left (null when none was made).</summary>
 internal sealed record QueueResult(QueueHandling Handling, DeliveryStatus? Status = null);
 
-/// <summary>
-/// Applies one delivery message, the same under the Functions host's queue trigger and the standalone poller: read the
-/// journal row, claim it (so a duplicate message or a racing instance never makes a second Kibana effect), attempt it
-/// (coalescing with others in flight), and queue what follows. It throws only when the journal cannot be read or
-/// claimed, so that the message is tried again and, after the dequeue limit, lands in the poison queue while the
-/// journal row stays due for the reconcile sweep.
-/// </summary>
+// Applies one delivery message, the same under the Functions host's queue trigger and the standalone poller: read the
+// journal row, claim it (so a duplicate message or a racing instance never makes a second Kibana effect), attempt it
+// (coalescing with others in flight), and queue what follows. It throws only when the journal cannot be read or
+// claimed, so that the message is tried again and, after the dequeue limit, lands in the poison queue while the
+// journal row stays due for the reconcile sweep.
 internal sealed class DeliveryQueueHandler(
     DeliveryJournal journal,
     DeliveryProcessor processor,

@@ -13,11 +13,9 @@ internal enum DeliveryStatus
     Dead,
 }
 
-/// <summary>
-/// One accepted delivery as the journal holds it. <see cref="ETag"/> guards every change. <see cref="Attempts"/>
-/// counts attempts begun (a claim counts one). <see cref="Done"/> holds the keys of the Kibana requests an earlier
-/// attempt applied and recorded, which a later attempt does not send again.
-/// </summary>
+// One accepted delivery as the journal holds it. ETag guards every change. Attempts
+// counts attempts begun (a claim counts one). Done holds the keys of the Kibana requests an earlier
+// attempt applied and recorded, which a later attempt does not send again.
 internal sealed record JournalEntry(
     AssignmentIntent Intent,
     DeliveryStatus Status,

@@ -12,14 +12,12 @@ internal sealed record TicketMark(long? Sequence, DateTimeOffset? ChangedAt, ETa
 /// <summary>A UID the bridge put on an alert, and why.</summary>
 internal sealed record ManagedAssignee(string Space, string AlertId, string Uid, string Source, string? Ticket, DateTimeOffset AssignedAt);
 
-/// <summary>
-/// Which assignees the bridge put on which alert (and from which ticket), so that a reassignment removes only
-/// people the bridge added and reconciliation repairs only what it manages; plus, per ticket, the newest event
-/// applied, so that an older event never overrides a newer one. Alert rows live in a few bucket partitions
-/// (<see cref="RowKeys.AlertPartition"/>) with the alert's key leading the row key, one row per UID, so that a
-/// delivery of thousands of alerts writes them in entity-group transactions of up to 100 rows; a removed UID is kept
-/// as inactive rather than deleted, which keeps every write an idempotent upsert.
-/// </summary>
+// Which assignees the bridge put on which alert (and from which ticket), so that a reassignment removes only
+// people the bridge added and reconciliation repairs only what it manages; plus, per ticket, the newest event
+// applied, so that an older event never overrides a newer one. Alert rows live in a few bucket partitions
+// (AlertPartition) with the alert's key leading the row key, one row per UID, so that a
+// delivery of thousands of alerts writes them in entity-group transactions of up to 100 rows; a removed UID is kept
+// as inactive rather than deleted, which keeps every write an idempotent upsert.
 internal sealed class ManagedAssignees
 {
     /// <summary>Rows in one entity-group transaction, Table Storage's limit.</summary>
@@ -106,10 +104,8 @@ internal sealed class ManagedAssignees
     public static bool IsSuperseded(TicketRef ticket, TicketMark? newest) =>
         newest is not null && IsOlder(ticket, newest.Sequence, newest.ChangedAt);
 
-    /// <summary>
-    /// Remembers the newest applied event of a ticket, starting from what <see cref="ReadTicketAsync"/> saw; an older
-    /// one never replaces a newer one, even when two race (a conflict reads the row again and compares).
-    /// </summary>
+    // Remembers the newest applied event of a ticket, starting from what ReadTicketAsync saw; an older
+    // one never replaces a newer one, even when two race (a conflict reads the row again and compares).
     public async Task RememberAsync(TicketRef ticket, TicketMark? seen, CancellationToken cancellationToken = default)
     {
         if (ticket.Sequence is null && ticket.ChangedAt is null)

@@ -22,10 +22,8 @@ internal static class BackgroundFunctions
         await context.Service<ReconcileService>().RunAsync(context.CancellationToken);
     }
 
-    /// <summary>
-    /// One delivery message. A throw (the journal unreadable) leaves the retry to the host (host.json
-    /// <c>extensions.queues</c>) and, after <c>maxDequeueCount</c>, the move to <c>deliveries-poison</c>.
-    /// </summary>
+    // One delivery message. A throw (the journal unreadable) leaves the retry to the host (host.json
+    // extensions.queues) and, after maxDequeueCount, the move to deliveries-poison.
     [Function("ApplyDelivery")]
     public static Task ApplyDeliveryAsync([QueueTrigger(QueueOptions.DefaultName, Connection = "AzureWebJobsStorage")] string message, FunctionContext context) =>
         HandleAsync(context.Service<DeliveryWork>(), message, context);

@@ -5,12 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace AssignBridge.Functions;
 
-/// <summary>
-/// Worker middleware (it runs for every function): an exception out of an HTTP function becomes the answer the
-/// standalone app gives for it, through the same exception handlers (<see cref="BadRequestBodyHandler"/>: 408/400 for
-/// a body the client broke) and otherwise a bare 500 problem, no exception text. Timer and queue functions rethrow: the host retries
-/// and logs them.
-/// </summary>
+// Worker middleware (it runs for every function): an exception out of an HTTP function becomes the answer the
+// standalone app gives for it, through the same exception handlers (BadRequestBodyHandler: 408/400 for
+// a body the client broke) and otherwise a bare 500 problem, no exception text. Timer and queue functions rethrow: the host retries
+// and logs them.
 internal sealed class HttpProblemMiddleware : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)

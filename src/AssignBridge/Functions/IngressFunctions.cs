@@ -15,10 +15,8 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Functions;
 
-/// <summary>
-/// The ways in: each function is the standalone route's handler, called with the same services. The host checks the
-/// function key; every handler still does its own verification (signature, token) on the raw body.
-/// </summary>
+// The ways in: each function is the standalone route's handler, called with the same services. The host checks the
+// function key; every handler still does its own verification (signature, token) on the raw body.
 internal static class IngressFunctions
 {
     [Function("PostJiraWebhook")]

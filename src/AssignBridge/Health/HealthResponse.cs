@@ -20,11 +20,9 @@ internal sealed record HealthAnswer(
     [property: JsonPropertyName("ready")] bool Ready = false,
     [property: JsonPropertyName("verdict")] string? Verdict = null);
 
-/// <summary>
-/// The state of each dependency: one health check each (run in parallel by the health check service, each bounded by
-/// <see cref="Timeout"/>), written as the answer of <c>/api/health</c>. The answer is always 200 (the process is
-/// alive); <c>status</c> says "healthy" or "degraded". Details name causes, never secrets.
-/// </summary>
+// The state of each dependency: one health check each (run in parallel by the health check service, each bounded by
+// Timeout), written as the answer of /api/health. The answer is always 200 (the process is
+// alive); status says "healthy" or "degraded". Details name causes, never secrets.
 internal static class HealthResponse
 {
     public const string Table = "table";

@@ -7,11 +7,9 @@ using AssignBridge.Platform.Telemetry;
 
 namespace AssignBridge.Health;
 
-/// <summary>
-/// The readiness verdict of <c>/api/health</c>: whether an assignment sent now would be applied. Storage, the key and
-/// Kibana must answer, and the start-up check must not have found the key wrong or short of privileges. A start-up
-/// check still running does not make the bridge unready: deliveries are journaled and retried in any case.
-/// </summary>
+// The readiness verdict of /api/health: whether an assignment sent now would be applied. Storage, the key and
+// Kibana must answer, and the start-up check must not have found the key wrong or short of privileges. A start-up
+// check still running does not make the bridge unready: deliveries are journaled and retried in any case.
 internal static class Readiness
 {
     public static (bool Ready, string Verdict) Judge(IReadOnlyDictionary<string, DependencyHealth> checks)

@@ -15,10 +15,8 @@ using AssignBridge.Sources;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>
-/// The standalone app (no Functions host: local runs, tests, a container): configuration, the same services as the
-/// Functions app, then the same handlers mapped as routes. Tests build it the same way, on a free port.
-/// </summary>
+// The standalone app (no Functions host: local runs, tests, a container): configuration, the same services as the
+// Functions app, then the same handlers mapped as routes. Tests build it the same way, on a free port.
 internal static class AssignBridgeApp
 {
     public static WebApplication Build(string[] args, Action<IServiceCollection>? overrideServices = null)

@@ -8,13 +8,11 @@ namespace AssignBridge.Hosting;
 
 internal static class AzureClientsExtensions
 {
-    /// <summary>
-    /// The Azure SDK clients, from the settings the app has always read: tables and queues from
-    /// <c>Storage:ConnectionString</c> (Azurite, a key-based account) or <c>Storage:TableServiceUri</c> and
-    /// <c>Storage:QueueServiceUri</c> with the app's identity; the Key Vault client only with <c>KeyVault:Uri</c>
-    /// (without it the Kibana key comes from configuration, for local runs). Every client signs in with the
-    /// <see cref="TokenCredential"/> service. An invalid section fails the start-up check before any client is made.
-    /// </summary>
+    // The Azure SDK clients, from the settings the app has always read: tables and queues from
+    // Storage:ConnectionString (Azurite, a key-based account) or Storage:TableServiceUri and
+    // Storage:QueueServiceUri with the app's identity; the Key Vault client only with KeyVault:Uri
+    // (without it the Kibana key comes from configuration, for local runs). Every client signs in with the
+    // TokenCredential service. An invalid section fails the start-up check before any client is made.
     public static IServiceCollection AddAssignBridgeAzureClients(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();

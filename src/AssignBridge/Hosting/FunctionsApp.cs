@@ -6,10 +6,8 @@ using Microsoft.Extensions.Configuration.Json;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>
-/// The app under the Functions host (isolated worker with ASP.NET Core integration): the same services as the
-/// standalone app; the functions in this folder stand for its routes, the timer and the queue listener.
-/// </summary>
+// The app under the Functions host (isolated worker with ASP.NET Core integration): the same services as the
+// standalone app; the functions in this folder stand for its routes, the timer and the queue listener.
 internal static class FunctionsApp
 {
     public static IHost Build(string[] args)

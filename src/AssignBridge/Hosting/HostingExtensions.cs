@@ -144,10 +144,8 @@ internal static class HostingExtensions
         return services;
     }
 
-    /// <summary>
-    /// What only a standalone process does, because under the Functions host the host does it: run reconciliation on
-    /// its schedule (the timer trigger) and feed the delivery queue to its handler (the queue trigger).
-    /// </summary>
+    // What only a standalone process does, because under the Functions host the host does it: run reconciliation on
+    // its schedule (the timer trigger) and feed the delivery queue to its handler (the queue trigger).
     public static IServiceCollection AddStandaloneHosting(this IServiceCollection services)
     {
         services.AddHostedService<QueuePollerService>();

@@ -2,13 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>
-/// Checks every validated settings section once as the host starts, before Kestrel listens, so that a bad setting
-/// stops the app with a message naming it. The sections are those of <see cref="AppOptions"/>, whose generated binders
-/// and validators are called directly: the verdicts of <c>ValidateOnStart</c>, without building the options machinery
-/// of every type through dependency injection before the host's first <c>GET /</c> (README "Performance"). Each
-/// section is validated again when first used.
-/// </summary>
+// Checks every validated settings section once as the host starts, before Kestrel listens, so that a bad setting
+// stops the app with a message naming it. The sections are those of AppOptions, whose generated binders
+// and validators are called directly: the verdicts of ValidateOnStart, without building the options machinery
+// of every type through dependency injection before the host's first GET / (README "Performance"). Each
+// section is validated again when first used.
 internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHostedLifecycleService
 {
     public Task StartingAsync(CancellationToken cancellationToken)

@@ -15,12 +15,10 @@ using AssignBridge.Secrets;
 
 namespace AssignBridge.Hosting;
 
-/// <summary>
-/// Once the app listens (never before: nothing slow before the worker is ready), prepares what the first delivery
-/// would otherwise wait for: the four tables and the storage connection, the Kibana client with its handlers and
-/// resilience pipeline, and the Kibana API key (from Key Vault on Azure). Best effort: each step that fails is
-/// logged and done again on first use, as it would be without this.
-/// </summary>
+// Once the app listens (never before: nothing slow before the worker is ready), prepares what the first delivery
+// would otherwise wait for: the four tables and the storage connection, the Kibana client with its handlers and
+// resilience pipeline, and the Kibana API key (from Key Vault on Azure). Best effort: each step that fails is
+// logged and done again on first use, as it would be without this.
 internal sealed class Warmup(IServiceProvider services, IHostApplicationLifetime lifetime, ILogger<Warmup> logger) : BackgroundService
 {
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);

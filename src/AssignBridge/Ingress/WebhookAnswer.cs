@@ -3,10 +3,8 @@ using AssignBridge.Assignments;
 
 namespace AssignBridge.Ingress;
 
-/// <summary>
-/// What a ticketing sender is told. Every journaled delivery gets a 2xx whatever became of it (the sender retrying
-/// cannot help; the body says what happened), and so does an event the bridge ignores, with the reason.
-/// </summary>
+// What a ticketing sender is told. Every journaled delivery gets a 2xx whatever became of it (the sender retrying
+// cannot help; the body says what happened), and so does an event the bridge ignores, with the reason.
 internal sealed record WebhookAnswer(
     [property: JsonPropertyName("status")] string Status,
     [property: JsonPropertyName("deliveryId")] string? DeliveryId = null,

@@ -9,10 +9,8 @@ internal static partial class AlertIds
     public static IEnumerable<string> Split(string? text) =>
         string.IsNullOrWhiteSpace(text) ? [] : Separators().Split(text).Where(t => t.Length > 0);
 
-    /// <summary>
-    /// The alert id of a correlation id in the form Kibana's ServiceNow connectors write by default,
-    /// <c>{{rule.id}}:{{alert.id}}</c>; text without a colon is taken as the alert id itself.
-    /// </summary>
+    // The alert id of a correlation id in the form Kibana's ServiceNow connectors write by default,
+    // {{rule.id}}:{{alert.id}}; text without a colon is taken as the alert id itself.
     public static string FromCorrelationId(string correlationId)
     {
         var colon = correlationId.IndexOf(':', StringComparison.Ordinal);

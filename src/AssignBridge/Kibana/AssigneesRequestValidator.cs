@@ -10,11 +10,9 @@ using AssignBridge.Platform.Validation;
 
 namespace AssignBridge.Kibana;
 
-/// <summary>
-/// The checks Kibana applies to an assignees request (kibana-api-facts.md §1, "Request validation"),
-/// applied before sending so that a request Kibana would refuse never leaves the bridge. The values were held to
-/// <see cref="InputRules"/> at intake; this is the last line of defence and uses the same rules.
-/// </summary>
+// The checks Kibana applies to an assignees request (kibana-api-facts.md §1, "Request validation"),
+// applied before sending so that a request Kibana would refuse never leaves the bridge. The values were held to
+// InputRules at intake; this is the last line of defence and uses the same rules.
 internal static class AssigneesRequestValidator
 {
     /// <summary>Throws when the space is not a space id or the request breaks one of Kibana's rules.</summary>

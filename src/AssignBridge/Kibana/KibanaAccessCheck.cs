@@ -18,14 +18,12 @@ internal sealed record AccessVerdict(string Status, int KibanaStatus, string Det
     public bool IsDefinite => KibanaStatus is 400 or 401 or 403 or 404 || Status == DependencyStatus.Ok;
 }
 
-/// <summary>
-/// Checks once, after Kestrel listens (never before: the Functions host waits for <c>GET /</c>), that the Kibana
-/// key may assign alerts: it sends the assignees route a request Kibana validates and authorizes in full but that
-/// changes nothing: <c>ids: ["assignbridge-probe-nonexistent"]</c>, <c>add</c> and <c>remove</c> empty (both may be
-/// empty, kibana-api-facts.md §1; the update-by-query matches no document). A 401 means the key is wrong, a 403
-/// that the key's role or licence does not allow assignment (§1 "Required privileges", §4). Failures that may pass
-/// are checked again with back-off; /api/health shows the verdict and checks again when it is older than a minute.
-/// </summary>
+// Checks once, after Kestrel listens (never before: the Functions host waits for GET /), that the Kibana
+// key may assign alerts: it sends the assignees route a request Kibana validates and authorizes in full but that
+// changes nothing: ids: ["assignbridge-probe-nonexistent"], add and remove empty (both may be
+// empty, kibana-api-facts.md §1; the update-by-query matches no document). A 401 means the key is wrong, a 403
+// that the key's role or licence does not allow assignment (§1 "Required privileges", §4). Failures that may pass
+// are checked again with back-off; /api/health shows the verdict and checks again when it is older than a minute.
 internal sealed class KibanaAccessCheck(
     IHttpClientFactory httpClients,
     IOptions<KibanaOptions> kibana,
@@ -164,10 +162,8 @@ internal sealed class KibanaAccessCheck(
         }
     }
 
-    /// <summary>
-    /// Eight probes at most, until a definite verdict: 5 s after the first that may pass, doubling to at most 2 minutes;
-    /// a probe that failed with an exception (null) is followed at once by the next.
-    /// </summary>
+    // Eight probes at most, until a definite verdict: 5 s after the first that may pass, doubling to at most 2 minutes;
+    // a probe that failed with an exception (null) is followed at once by the next.
     private static ResiliencePipeline<AccessVerdict?> CreateStartupRetry(TimeProvider time) => new ResiliencePipelineBuilder<AccessVerdict?> { TimeProvider = time }
         .AddRetry(new RetryStrategyOptions<AccessVerdict?>
         {

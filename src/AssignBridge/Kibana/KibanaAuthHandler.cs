@@ -4,10 +4,8 @@ using AssignBridge.Secrets;
 
 namespace AssignBridge.Kibana;
 
-/// <summary>
-/// Puts the API key on every Kibana request. When Kibana answers 401 the key may have been rotated:
-/// the key is re-read from its source once and the request sent once more; a second 401 stands.
-/// </summary>
+// Puts the API key on every Kibana request. When Kibana answers 401 the key may have been rotated:
+// the key is re-read from its source once and the request sent once more; a second 401 stands.
 internal sealed class KibanaAuthHandler(KibanaApiKeyProvider keys, ILogger<KibanaAuthHandler> logger) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

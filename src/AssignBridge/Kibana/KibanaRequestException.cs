@@ -4,10 +4,8 @@ using System.Text;
 
 namespace AssignBridge.Kibana;
 
-/// <summary>
-/// The one exception a failed Kibana call raises: the HTTP status (0 when Kibana never answered),
-/// Kibana's own message from either of its error body shapes, and whether trying again can help.
-/// </summary>
+// The one exception a failed Kibana call raises: the HTTP status (0 when Kibana never answered),
+// Kibana's own message from either of its error body shapes, and whether trying again can help.
 internal sealed class KibanaRequestException : Exception
 {
     private const int MaxMessageLength = 1000;
@@ -46,10 +44,8 @@ internal sealed class KibanaRequestException : Exception
         return new KibanaRequestException(status, message, IsRetryableStatus(status), RetryAfterOf(response));
     }
 
-    /// <summary>
-    /// A success status with a body that is not the answer the route gives (a proxy's sign-in page, a body cut short,
-    /// JSON without the expected fields): a failure that may pass, naming the route and what came back instead.
-    /// </summary>
+    // A success status with a body that is not the answer the route gives (a proxy's sign-in page, a body cut short,
+    // JSON without the expected fields): a failure that may pass, naming the route and what came back instead.
     public static KibanaRequestException NotKibanasAnswer(HttpResponseMessage response, ReadOnlySpan<byte> body, string route, string expected)
     {
         var what = IsHtml(response) ? HtmlPage
@@ -63,11 +59,9 @@ internal sealed class KibanaRequestException : Exception
     private static bool IsHtml(HttpResponseMessage response) =>
         response.Content.Headers.ContentType?.MediaType is { } type && type.Contains("html", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>
-    /// Reads both of Kibana's error shapes (kibana-api-facts.md §4): the platform (Boom) shape
-    /// <c>{"statusCode","error","message":string}</c> and the SIEM shape <c>{"status_code","message":string|string[]}</c>.
-    /// Anything else (a proxy's HTML page, say) is reduced to a short single line.
-    /// </summary>
+    // Reads both of Kibana's error shapes (kibana-api-facts.md §4): the platform (Boom) shape
+    // {"statusCode","error","message":string} and the SIEM shape {"status_code","message":string|string[]}.
+    // Anything else (a proxy's HTML page, say) is reduced to a short single line.
     internal static string? ParseMessage(ReadOnlySpan<byte> body)
     {
         if (body.IsEmpty)

@@ -3,11 +3,9 @@ using AssignBridge.Platform.Telemetry;
 
 namespace AssignBridge.Kibana;
 
-/// <summary>
-/// Innermost handler of the Kibana client: one span, one latency sample and one status-code count per request
-/// actually sent (each retry and the re-send after a rotated key included). Records the route and space, never
-/// headers or bodies.
-/// </summary>
+// Innermost handler of the Kibana client: one span, one latency sample and one status-code count per request
+// actually sent (each retry and the re-send after a rotated key included). Records the route and space, never
+// headers or bodies.
 internal sealed class KibanaTelemetryHandler : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

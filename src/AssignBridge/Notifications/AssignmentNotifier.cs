@@ -22,13 +22,11 @@ internal sealed record WebhookText([property: JsonPropertyName("text")] string T
 [JsonSerializable(typeof(AssignedNotice))]
 internal sealed partial class NotificationJsonContext : JsonSerializerContext;
 
-/// <summary>
-/// Tells the newly assigned people, through a Slack and/or Teams incoming webhook, that alerts were assigned to
-/// them, with links to the alerts in Kibana. Best effort and off the delivery's path: a notice is a message on the
-/// notice queue (nothing runs behind an answer: a Flex instance may be recycled the moment it answers), sent by the
-/// queue function <c>SendNotice</c> (standalone: the poller); a notice this instance already sent for the same
-/// delivery, space and people (a retried attempt re-applies its requests) is not sent again.
-/// </summary>
+// Tells the newly assigned people, through a Slack and/or Teams incoming webhook, that alerts were assigned to
+// them, with links to the alerts in Kibana. Best effort and off the delivery's path: a notice is a message on the
+// notice queue (nothing runs behind an answer: a Flex instance may be recycled the moment it answers), sent by the
+// queue function SendNotice (standalone: the poller); a notice this instance already sent for the same
+// delivery, space and people (a retried attempt re-applies its requests) is not sent again.
 internal sealed class AssignmentNotifier(
     QueueServiceClient queues,
     IHttpClientFactory httpClients,

@@ -12,10 +12,8 @@ namespace AssignBridge.People;
 /// <summary>The people table could not be read. Retrying later may help.</summary>
 internal sealed class PeopleUnavailableException(string message, Exception innerException) : Exception(message, innerException);
 
-/// <summary>
-/// Resolves people to Kibana UIDs through the mapping table: the person's own namespace first, then the
-/// <c>email</c> row when an email is known. Results, misses included, are cached briefly.
-/// </summary>
+// Resolves people to Kibana UIDs through the mapping table: the person's own namespace first, then the
+// email row when an email is known. Results, misses included, are cached briefly.
 internal sealed class PeopleDirectory
 {
     /// <summary>The key of this directory's <see cref="IMemoryCache"/> among the app's services.</summary>

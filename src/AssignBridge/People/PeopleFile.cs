@@ -34,12 +34,10 @@ internal sealed record InvalidRow(string Location, string Problem);
 /// <summary>What an import file holds: the mappings to write (each key once), the invalid rows, and how many rows repeated an earlier one exactly.</summary>
 internal sealed record PeopleFileContent(IReadOnlyList<PersonMapping> Mappings, IReadOnlyList<InvalidRow> Invalid, int Duplicates, int Rows);
 
-/// <summary>
-/// Reads import files: CSV (RFC 4180: quoted fields with embedded commas, quotes and newlines; CRLF or LF; a UTF-8
-/// BOM; empty lines skipped; an optional header row) or a JSON array of <see cref="PersonRow"/>. Columns, in this order
-/// unless a header names them: namespace, external id, email, Kibana UID, display name. A row with an email on another
-/// namespace than <c>email</c> also yields the <c>email</c> row for the same UID.
-/// </summary>
+// Reads import files: CSV (RFC 4180: quoted fields with embedded commas, quotes and newlines; CRLF or LF; a UTF-8
+// BOM; empty lines skipped; an optional header row) or a JSON array of PersonRow. Columns, in this order
+// unless a header names them: namespace, external id, email, Kibana UID, display name. A row with an email on another
+// namespace than email also yields the email row for the same UID.
 internal static class PeopleFile
 {
     private static readonly string[] DefaultColumns = ["namespace", "externalid", "email", "kibanauid", "displayname"];
@@ -123,10 +121,8 @@ internal static class PeopleFile
         return builder.Build();
     }
 
-    /// <summary>
-    /// Splits CSV text into records (read by Sep: a quote pairs with the next one wherever it stands); each record
-    /// carries the line it starts on (1-based; CRLF, LF and CR each end a line, inside quotes too).
-    /// </summary>
+    // Splits CSV text into records (read by Sep: a quote pairs with the next one wherever it stands); each record
+    // carries the line it starts on (1-based; CRLF, LF and CR each end a line, inside quotes too).
     public static IEnumerable<(int Line, List<string> Fields)> ParseCsv(string text)
     {
         // Comma only (never inferred), rows of any length; a record of an empty line is one empty field.
@@ -157,10 +153,8 @@ internal static class PeopleFile
     }
 
     // Sep's own unescape and trim fit only in part: they trim spaces but not tabs, and drop blanks after a closing quote.
-    /// <summary>
-    /// One field as written: unquoted fields lose surrounding blanks and tabs ("a, b"); a field whose first other
-    /// character is a quote is unquoted (<c>""</c> for a quote) and the rest kept exactly as written.
-    /// </summary>
+    // One field as written: unquoted fields lose surrounding blanks and tabs ("a, b"); a field whose first other
+    // character is a quote is unquoted ("" for a quote) and the rest kept exactly as written.
     private static string Finish(ReadOnlySpan<char> raw)
     {
         var field = raw.TrimStart();

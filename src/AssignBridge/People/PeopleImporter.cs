@@ -34,11 +34,9 @@ internal sealed record ImportSummary(
 /// <summary>Progress of the write phase: rows written so far out of the rows to write.</summary>
 internal readonly record struct ImportProgress(int Written, int ToWrite);
 
-/// <summary>
-/// Imports mappings idempotently: reads what the table holds for the keys in the file, writes only added and changed
-/// rows (so unchanged rows keep their audit columns), in table transactions of at most 100 rows of one partition,
-/// a few transactions at a time. A dry run stops after the comparison.
-/// </summary>
+// Imports mappings idempotently: reads what the table holds for the keys in the file, writes only added and changed
+// rows (so unchanged rows keep their audit columns), in table transactions of at most 100 rows of one partition,
+// a few transactions at a time. A dry run stops after the comparison.
 internal sealed class PeopleImporter(PeopleStore store)
 {
     /// <summary>A table transaction holds at most 100 entities, all of one partition.</summary>

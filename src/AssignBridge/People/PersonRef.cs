@@ -1,9 +1,7 @@
 namespace AssignBridge.People;
 
-/// <summary>
-/// A person as a sender names them: a Kibana user-profile UID (namespace <c>uid</c>), an email, or an id in one of
-/// the identity namespaces, optionally with an email to fall back on.
-/// </summary>
+// A person as a sender names them: a Kibana user-profile UID (namespace uid), an email, or an id in one of
+// the identity namespaces, optionally with an email to fall back on.
 internal sealed record PersonRef(string Namespace, string Id, string? Email = null)
 {
     public const string UidNamespace = "uid";

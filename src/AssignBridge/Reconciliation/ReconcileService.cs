@@ -30,13 +30,11 @@ internal sealed record DriftReport(
     [property: JsonPropertyName("repaired")] int Repaired,
     [property: JsonPropertyName("error")] string? Error);
 
-/// <summary>
-/// One reconciliation run. The sweep: journal rows overdue by more than <see cref="ReconcileOptions.RequeueGraceSeconds"/>
-/// have lost their queue message (the instance stopped between journal write and enqueue, a queue write failed, a
-/// message went to the poison queue while storage was down), so each gets a new one; a duplicate is harmless because
-/// every attempt claims its row first. Then, when configured, the drift check, and the audit retention purge.
-/// Under the Functions host the timer trigger runs it, and the host's singleton lock keeps it to one instance.
-/// </summary>
+// One reconciliation run. The sweep: journal rows overdue by more than RequeueGraceSeconds
+// have lost their queue message (the instance stopped between journal write and enqueue, a queue write failed, a
+// message went to the poison queue while storage was down), so each gets a new one; a duplicate is harmless because
+// every attempt claims its row first. Then, when configured, the drift check, and the audit retention purge.
+// Under the Functions host the timer trigger runs it, and the host's singleton lock keeps it to one instance.
 internal sealed class ReconcileService(
     DeliveryJournal journal,
     DeliveryQueue queue,
@@ -100,10 +98,8 @@ internal sealed class ReconcileService(
         return report;
     }
 
-    /// <summary>
-    /// Compares the assignees the bridge put on alerts recently with Kibana's, and adds back those that went
-    /// missing. Only bridge-managed assignees are touched; alerts that no longer exist are left alone.
-    /// </summary>
+    // Compares the assignees the bridge put on alerts recently with Kibana's, and adds back those that went
+    // missing. Only bridge-managed assignees are touched; alerts that no longer exist are left alone.
     private async Task<DriftReport> CheckDriftAsync(CancellationToken cancellationToken)
     {
         int found = 0, repaired = 0;

@@ -14,11 +14,9 @@ internal sealed record KibanaApiKey(string Value, string Version)
 /// <summary>The Kibana API key could not be read. The message names the cause, never a secret.</summary>
 internal sealed class SecretUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
 
-/// <summary>
-/// Serves the Kibana API key from Key Vault, cached for <see cref="KeyVaultOptions.CacheMinutes"/>, re-read
-/// at most once per stale key when Kibana refuses it. Without a vault (local runs only) the key comes from
-/// the <c>Kibana:ApiKey</c> setting, which is logged as such.
-/// </summary>
+// Serves the Kibana API key from Key Vault, cached for CacheMinutes, re-read
+// at most once per stale key when Kibana refuses it. Without a vault (local runs only) the key comes from
+// the Kibana:ApiKey setting, which is logged as such.
 internal sealed class KibanaApiKeyProvider : IDisposable
 {
     public const string LocalKeySetting = "Kibana:ApiKey";

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Admin;
 using AssignBridge.Audit;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Azure.Data.Tables;
 using KibanaSimulator;

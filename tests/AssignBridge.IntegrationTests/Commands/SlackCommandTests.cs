@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Delivery;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Commands.Teams;
 using AssignBridge.Delivery;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Admin;
 using AssignBridge.Functions;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Deployment;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;

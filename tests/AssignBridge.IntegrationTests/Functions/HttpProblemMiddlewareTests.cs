@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Functions;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;

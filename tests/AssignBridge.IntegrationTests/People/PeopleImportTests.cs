@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text;
 using AssignBridge.Admin;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
 using Azure.Data.Tables;

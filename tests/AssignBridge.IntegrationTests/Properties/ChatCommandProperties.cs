@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Commands;
 using AssignBridge.IntegrationTests.Infrastructure;
 using CsCheck;

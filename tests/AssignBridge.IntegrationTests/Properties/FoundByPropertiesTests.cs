@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Commands;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.Sources;

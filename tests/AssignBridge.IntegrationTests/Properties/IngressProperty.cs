@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
-using AssignBridge.IntegrationTests.Bridge;
+using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Platform.Storage;
 using Azure.Data.Tables;
 using Azure;

@@ -1,6 +1,5 @@
 using System.Net.Http.Headers;
 using System.Text;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using CsCheck;
 using Xunit.Abstractions;

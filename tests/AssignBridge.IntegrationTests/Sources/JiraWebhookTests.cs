@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Sources.Jira;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;

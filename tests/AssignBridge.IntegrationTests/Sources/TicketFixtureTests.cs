@@ -1,5 +1,4 @@
 using System.Net;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 

@@ -7,6 +7,7 @@ using AssignBridge.Kibana;
 
 
 
+
 namespace AssignBridge.Tests;
 
 public sealed class AssignmentPlannerTests

@@ -7,6 +7,7 @@ using AssignBridge.Audit;
 
 
 
+
 namespace AssignBridge.Tests;
 
 public sealed class AuditRecordTests

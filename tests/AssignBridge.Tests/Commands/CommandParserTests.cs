@@ -10,6 +10,7 @@ using AssignBridge.People;
 
 
 
+
 namespace AssignBridge.Tests;
 
 public sealed class CommandParserTests

@@ -6,6 +6,7 @@ using AssignBridge.Kibana;
 
 
 
+
 namespace AssignBridge.Tests;
 
 /// <summary>The rules are Kibana's own (kibana-api-facts.md §1, "Request validation" and the duplicate check).</summary>

@@ -27,11 +27,9 @@ internal static class SlackEndpoints
 
     private static readonly CommandSyntax Syntax = new("/assign-alert", "/unassign-alert");
 
-    /// <summary>
-    /// Verify the signature over the raw form body, parse the command, check who may use it, then journal and
-    /// apply it within <see cref="SlackOptions.AckSeconds"/> (Slack gives up after 3 s). When Kibana is slower the
-    /// answer is an ephemeral "working on it"; the delivery goes on the queue with a note, and <see cref="SlackFollowUp"/> posts the outcome to response_url from there.
-    /// </summary>
+    // Verify the signature over the raw form body, parse the command, check who may use it, then journal and
+    // apply it within AckSeconds (Slack gives up after 3 s). When Kibana is slower the
+    // answer is an ephemeral "working on it"; the delivery goes on the queue with a note, and SlackFollowUp posts the outcome to response_url from there.
     internal static async Task<Results<JsonHttpResult<SlackReply>, Ok, ProblemHttpResult>> PostAsync(
         HttpContext context,
         SlackSignatureVerifier verifier,
@@ -132,10 +130,8 @@ internal static class SlackEndpoints
         return TypedResults.Json(new SlackReply(slack.AnnounceInChannel ? SlackReply.InChannel : SlackReply.Ephemeral, result.Text), SlackJsonContext.Default.SlackReply);
     }
 
-    /// <summary>
-    /// Slack sends no delivery id. trigger_id is unique per invocation, so a hash of it with the workspace, channel
-    /// and user names one command; without a trigger_id the signed request itself (body and timestamp) stands in.
-    /// </summary>
+    // Slack sends no delivery id. trigger_id is unique per invocation, so a hash of it with the workspace, channel
+    // and user names one command; without a trigger_id the signed request itself (body and timestamp) stands in.
     internal static string DeliveryId(string team, string channel, string user, string triggerId, byte[] body)
     {
         var material = triggerId.Length > 0 ? Encoding.UTF8.GetBytes($"{team}\n{channel}\n{user}\n{triggerId}") : body;

@@ -4,11 +4,9 @@ using AssignBridge.People;
 
 namespace AssignBridge.Commands.Slack;
 
-/// <summary>
-/// Splits slash-command text into words and mentions. With "Escape channels, users, and links" on, Slack sends a
-/// mention as <c>&lt;@U123|name&gt;</c> (or <c>&lt;@U123&gt;</c>), an email as <c>&lt;mailto:a@b|a@b&gt;</c>, and
-/// <c>&amp; &lt; &gt;</c> as HTML entities. Without it a mention is a plain <c>@name</c>, which the parser refuses with advice.
-/// </summary>
+// Splits slash-command text into words and mentions. With "Escape channels, users, and links" on, Slack sends a
+// mention as <@U123|name> (or <@U123>), an email as <mailto:a@b|a@b>, and
+// & < > as HTML entities. Without it a mention is a plain @name, which the parser refuses with advice.
 internal static partial class SlackText
 {
     public const string Namespace = "slack";

@@ -41,11 +41,9 @@ internal sealed record TeamsReply(
     public static TeamsReply Message(string text) => new("message", text);
 }
 
-/// <summary>
-/// Turns the activity's HTML text into words and mentions. The leading <c>&lt;at&gt;…&lt;/at&gt;</c> is the webhook itself
-/// and is dropped; every other one is matched, in order, to a <c>mention</c> entity, whose <c>aadObjectId</c> (else its
-/// <c>id</c>) names the person in the <c>teams</c> namespace. A mention with no entity stays a plain name.
-/// </summary>
+// Turns the activity's HTML text into words and mentions. The leading <at>…</at> is the webhook itself
+// and is dropped; every other one is matched, in order, to a mention entity, whose aadObjectId (else its
+// id) names the person in the teams namespace. A mention with no entity stays a plain name.
 internal static partial class TeamsText
 {
     public const string Namespace = "teams";

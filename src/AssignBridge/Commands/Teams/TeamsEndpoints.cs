@@ -12,11 +12,9 @@ internal static class TeamsEndpoints
     public const string Route = "/api/commands/teams";
     public const string Source = "teams";
 
-    /// <summary>
-    /// Verify the HMAC over the raw body, parse the activity and its command, check who may use it, then journal and
-    /// apply it within <see cref="TeamsOptions.DeadlineSeconds"/>. Teams takes one synchronous answer only, so a command
-    /// Kibana did not finish in time is answered "accepted, will apply" with its journal id; the delivery queue applies it.
-    /// </summary>
+    // Verify the HMAC over the raw body, parse the activity and its command, check who may use it, then journal and
+    // apply it within DeadlineSeconds. Teams takes one synchronous answer only, so a command
+    // Kibana did not finish in time is answered "accepted, will apply" with its journal id; the delivery queue applies it.
     internal static async Task<Results<JsonHttpResult<TeamsReply>, ProblemHttpResult>> PostAsync(
         HttpContext context,
         TeamsSignatureVerifier verifier,

@@ -3,11 +3,9 @@ using Microsoft.Extensions.Internal;
 
 namespace AssignBridge.Platform.Caching;
 
-/// <summary>
-/// An in-memory cache of at most a given number of entries (each entry is of size 1), whose lifetimes run on the
-/// app's <see cref="TimeProvider"/> so tests can move time. When full, a new entry is not kept and the cache drops a
-/// tenth of its entries (expired ones first, then the least recently used) in the background.
-/// </summary>
+// An in-memory cache of at most a given number of entries (each entry is of size 1), whose lifetimes run on the
+// app's TimeProvider so tests can move time. When full, a new entry is not kept and the cache drops a
+// tenth of its entries (expired ones first, then the least recently used) in the background.
 internal static class BoundedMemoryCache
 {
     public static MemoryCache Create(int capacity, TimeProvider time) => new(new MemoryCacheOptions

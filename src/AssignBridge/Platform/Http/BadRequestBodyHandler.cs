@@ -3,12 +3,10 @@ using Microsoft.AspNetCore.Diagnostics;
 
 namespace AssignBridge.Platform.Http;
 
-/// <summary>
-/// A body Kestrel stops reading, most often because it arrives slower than the minimum data rate (a client
-/// trickling bytes to hold a connection), surfaces as <see cref="BadHttpRequestException"/> from whichever route was
-/// reading it. That is the client's fault, not the bridge's: a problem answer with Kestrel's status (408 for a slow
-/// body, 400 or 413 otherwise), logged and counted, never a 500.
-/// </summary>
+// A body Kestrel stops reading, most often because it arrives slower than the minimum data rate (a client
+// trickling bytes to hold a connection), surfaces as BadHttpRequestException from whichever route was
+// reading it. That is the client's fault, not the bridge's: a problem answer with Kestrel's status (408 for a slow
+// body, 400 or 413 otherwise), logged and counted, never a 500.
 internal sealed class BadRequestBodyHandler(IProblemDetailsService problems, ILogger<BadRequestBodyHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)

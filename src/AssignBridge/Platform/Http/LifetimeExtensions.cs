@@ -2,10 +2,8 @@ namespace AssignBridge.Platform.Http;
 
 internal static class LifetimeExtensions
 {
-    /// <summary>
-    /// Waits until Kestrel listens (the host's <c>ApplicationStarted</c>): work that may be slow never comes before the
-    /// Functions host's first <c>GET /</c>. False when the app stops first.
-    /// </summary>
+    // Waits until Kestrel listens (the host's ApplicationStarted): work that may be slow never comes before the
+    // Functions host's first GET /. False when the app stops first.
     public static async Task<bool> WaitUntilListeningAsync(this IHostApplicationLifetime lifetime, CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

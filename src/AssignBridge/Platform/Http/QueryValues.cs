@@ -4,10 +4,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace AssignBridge.Platform.Http;
 
-/// <summary>
-/// Query-string values read by the handlers themselves, not bound by either host, so a standalone route and its
-/// function answer a bad value alike: a 400 naming the parameter.
-/// </summary>
+// Query-string values read by the handlers themselves, not bound by either host, so a standalone route and its
+// function answer a bad value alike: a 400 naming the parameter.
 internal static class QueryValues
 {
     /// <summary>The value of <paramref name="name"/>, null when absent; the first when it is repeated.</summary>

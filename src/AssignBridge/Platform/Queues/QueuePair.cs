@@ -2,10 +2,8 @@ using Azure.Storage.Queues;
 
 namespace AssignBridge.Platform.Queues;
 
-/// <summary>
-/// A queue and its poison queue, created on first use (nothing slow before the worker is ready) and again after a
-/// failed write (a queue deleted, an account recreated), as <c>LazyTable</c> does for tables.
-/// </summary>
+// A queue and its poison queue, created on first use (nothing slow before the worker is ready) and again after a
+// failed write (a queue deleted, an account recreated), as LazyTable does for tables.
 internal sealed class QueuePair(QueueServiceClient queues, string name)
 {
     private volatile bool _exists;

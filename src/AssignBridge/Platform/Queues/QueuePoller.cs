@@ -5,20 +5,16 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Platform.Queues;
 
-/// <summary>
-/// Stands in for the Functions host's queue listener when the app runs on its own (local runs, tests, a container): it
-/// feeds one <see cref="IQueueWork"/> (the delivery queue, the notice queue) with the host's semantics. A message is hidden while it is handled, deleted
-/// when handling returns, left to reappear after <see cref="QueueOptions.VisibilityTimeoutSeconds"/> when it throws,
-/// and moved to the poison queue once it has been dequeued more than <see cref="QueueOptions.MaxDequeueCount"/> times.
-/// Hand-written because the host's listener is not a library the app can run without the host.
-/// </summary>
+// Stands in for the Functions host's queue listener when the app runs on its own (local runs, tests, a container): it
+// feeds one IQueueWork (the delivery queue, the notice queue) with the host's semantics. A message is hidden while it is handled, deleted
+// when handling returns, left to reappear after VisibilityTimeoutSeconds when it throws,
+// and moved to the poison queue once it has been dequeued more than MaxDequeueCount times.
+// Hand-written because the host's listener is not a library the app can run without the host.
 internal sealed class QueuePoller(IQueueWork work, IOptions<QueueOptions> options, TimeProvider time, ILogger<QueuePoller> logger)
 {
-    /// <summary>
-    /// Handles the messages visible now, a batch at a time, until none is left; returns what each came to (null for a
-    /// message that failed or went to the poison queue). A message that becomes visible meanwhile (a retry due at
-    /// once) is taken in the same call.
-    /// </summary>
+    // Handles the messages visible now, a batch at a time, until none is left; returns what each came to (null for a
+    // message that failed or went to the poison queue). A message that becomes visible meanwhile (a retry due at
+    // once) is taken in the same call.
     public async Task<IReadOnlyList<QueueOutcome?>> DrainAsync(CancellationToken cancellationToken)
     {
         var handled = new List<QueueOutcome?>();

@@ -1,9 +1,7 @@
 namespace AssignBridge.Platform.Security;
 
-/// <summary>
-/// Reads a list of secrets from configuration (<c>Section:Setting:0</c>, <c>:1</c>… or a single value), so a secret can be
-/// rotated by configuring the new one beside the old. Secrets stay out of options classes and never reach a log line.
-/// </summary>
+// Reads a list of secrets from configuration (Section:Setting:0, :1… or a single value), so a secret can be
+// rotated by configuring the new one beside the old. Secrets stay out of options classes and never reach a log line.
 internal static class ConfiguredSecrets
 {
     public static string[] Read(IConfiguration configuration, string setting)

@@ -2,11 +2,9 @@ using System.Text;
 
 namespace AssignBridge.Platform.Storage;
 
-/// <summary>
-/// Turns any external id into a legal, readable Table Storage key. Table keys may not hold '/', '\', '#', '?'
-/// or control characters and are at most 1 KiB; '%' is escaped too so that decoding is exact.
-/// Everything else stays as it is, so admins can read the keys.
-/// </summary>
+// Turns any external id into a legal, readable Table Storage key. Table keys may not hold '/', '\', '#', '?'
+// or control characters and are at most 1 KiB; '%' is escaped too so that decoding is exact.
+// Everything else stays as it is, so admins can read the keys.
 internal static class RowKeys
 {
     /// <summary>Table Storage allows 1 KiB (512 UTF-16 characters) per key.</summary>
@@ -18,11 +16,9 @@ internal static class RowKeys
     /// <summary>An alert's key inside its partition: a hash of space and id, so any id fits.</summary>
     public static string AlertKey(string space, string alertId) => Hash($"{space}\n{alertId}");
 
-    /// <summary>
-    /// The partition of an alert's rows (managed assignees, audit): one of <see cref="AlertBuckets"/> buckets chosen by
-    /// the alert's key, so that the rows of many alerts share partitions and go to storage in batches of up to 100.
-    /// Rows of one alert start with <see cref="AlertKey"/> in their row key.
-    /// </summary>
+    // The partition of an alert's rows (managed assignees, audit): one of AlertBuckets buckets chosen by
+    // the alert's key, so that the rows of many alerts share partitions and go to storage in batches of up to 100.
+    // Rows of one alert start with AlertKey in their row key.
     public static string AlertPartition(string space, string alertId) => BucketOf(AlertKey(space, alertId));
 
     /// <summary>The partition of one alert's rows as versions before 1 Dec 2026 wrote them (one partition per alert); read, never written.</summary>

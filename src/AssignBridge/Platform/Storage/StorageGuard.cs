@@ -3,15 +3,13 @@ using Azure;
 
 namespace AssignBridge.Platform.Storage;
 
-/// <summary>
-/// Table Storage fails in several ways: an answer with an error status (<see cref="RequestFailedException"/>);
-/// Azure.Core giving up on an unreachable endpoint with an <see cref="AggregateException"/> of each attempt's
-/// failure; a stalled endpoint, which Azure.Core's network timeout ends with a <see cref="TaskCanceledException"/>
-/// although nobody cancelled; or a connection reset mid-answer (<see cref="IOException"/>). Each store turns all of
-/// them into its own exception, which names no secret. A table that storage reports gone is created again and the
-/// operation tried once more (the operation must ensure its table first). Cancellation by the caller stays
-/// cancellation.
-/// </summary>
+// Table Storage fails in several ways: an answer with an error status (RequestFailedException);
+// Azure.Core giving up on an unreachable endpoint with an AggregateException of each attempt's
+// failure; a stalled endpoint, which Azure.Core's network timeout ends with a TaskCanceledException
+// although nobody cancelled; or a connection reset mid-answer (IOException). Each store turns all of
+// them into its own exception, which names no secret. A table that storage reports gone is created again and the
+// operation tried once more (the operation must ensure its table first). Cancellation by the caller stays
+// cancellation.
 internal static class StorageGuard
 {
     public static async Task<T> RunAsync<T>(Func<Task<T>> operation, Func<string, Exception, Exception> fail, LazyTable? table = null, CancellationToken cancellationToken = default)

@@ -3,11 +3,9 @@ using System.Diagnostics;
 
 namespace AssignBridge.Platform.Telemetry;
 
-/// <summary>
-/// The bridge's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, both named "AssignBridge", and the
-/// few calls other features make into them. Tags carry names, ids and counts only: never a secret, a signature or
-/// a body. Everything here is cheap when nobody listens.
-/// </summary>
+// The bridge's one ActivitySource and one Meter, both named "AssignBridge", and the
+// few calls other features make into them. Tags carry names, ids and counts only: never a secret, a signature or
+// a body. Everything here is cheap when nobody listens.
 internal static class AssignBridgeTelemetry
 {
     public const string Name = "AssignBridge";
@@ -34,10 +32,8 @@ internal static class AssignBridgeTelemetry
     private static readonly Counter<long> s_badBodies = Meter.CreateCounter<long>("assignbridge.requests.bad_body", "{request}", "Requests whose body could not be read, by route and status (408: it arrived slower than the minimum data rate).");
     private static readonly Counter<long> s_reconcileRuns = Meter.CreateCounter<long>("assignbridge.reconcile.runs", "{run}", "Reconciliation runs, by whether this instance held the lease.");
 
-    /// <summary>
-    /// Opens the span of one stage of a delivery (intake, attempt) and a logging scope holding its delivery id and
-    /// source, so every log line written inside carries them. Dispose to close both.
-    /// </summary>
+    // Opens the span of one stage of a delivery (intake, attempt) and a logging scope holding its delivery id and
+    // source, so every log line written inside carries them. Dispose to close both.
     public static IDisposable Delivery(ILogger logger, string source, string deliveryId, int alerts, string stage)
     {
         if (stage == "intake")

@@ -34,12 +34,10 @@ internal static class TelemetryExtensions
     public const string AzureMonitorAuthenticationSetting = "APPLICATIONINSIGHTS_AUTHENTICATION_STRING";
     public const string OtlpSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
-    /// <summary>
-    /// Traces, metrics and logs through OpenTelemetry: to Azure Monitor when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
-    /// is set, to an OTLP collector when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is, to the console only when
-    /// <c>Telemetry:Console=true</c>. With none of them the SDK is not registered at all, and the spans and metrics
-    /// still reach any in-process listener. Exporters start in the background: nothing here delays <c>GET /</c>.
-    /// </summary>
+    // Traces, metrics and logs through OpenTelemetry: to Azure Monitor when APPLICATIONINSIGHTS_CONNECTION_STRING
+    // is set, to an OTLP collector when OTEL_EXPORTER_OTLP_ENDPOINT is, to the console only when
+    // Telemetry:Console=true. With none of them the SDK is not registered at all, and the spans and metrics
+    // still reach any in-process listener. Exporters start in the background: nothing here delays GET /.
     public static IServiceCollection AddAssignBridgeTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<IStartupFilter, InvocationIdStartupFilter>();
@@ -134,10 +132,8 @@ internal static class TelemetryExtensions
         return services;
     }
 
-    /// <summary>
-    /// Stops the start-up when <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is not a connection string, naming the setting.
-    /// The exporter parses and validates it itself, but its message quotes the value, so only the setting is named here.
-    /// </summary>
+    // Stops the start-up when APPLICATIONINSIGHTS_CONNECTION_STRING is not a connection string, naming the setting.
+    // The exporter parses and validates it itself, but its message quotes the value, so only the setting is named here.
     private static void CheckAzureMonitorConnectionString(string connectionString)
     {
         try
@@ -151,11 +147,9 @@ internal static class TelemetryExtensions
         }
     }
 
-    /// <summary>
-    /// An Entra credential when <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c> says <c>Authorization=AAD</c> (infra turns
-    /// Application Insights' local auth off; the app's identity publishes), else none (the connection string's key).
-    /// The exporter does not read that setting (the Functions host does, for its own telemetry).
-    /// </summary>
+    // An Entra credential when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says Authorization=AAD (infra turns
+    // Application Insights' local auth off; the app's identity publishes), else none (the connection string's key).
+    // The exporter does not read that setting (the Functions host does, for its own telemetry).
     private static DefaultAzureCredential? AzureMonitorCredential(IConfiguration configuration)
     {
         var authentication = new DbConnectionStringBuilder();
@@ -179,10 +173,8 @@ internal static class TelemetryExtensions
         });
     }
 
-    /// <summary>
-    /// URLs whose path is the credential: a Slack <c>response_url</c> or incoming webhook, a Teams (Office 365 or Power
-    /// Automate) incoming webhook. Their spans keep the host only.
-    /// </summary>
+    // URLs whose path is the credential: a Slack response_url or incoming webhook, a Teams (Office 365 or Power
+    // Automate) incoming webhook. Their spans keep the host only.
     internal static bool IsCapabilityUrl(Uri? uri) =>
         uri is { IsAbsoluteUri: true } && (uri.Host.Equals("hooks.slack.com", StringComparison.OrdinalIgnoreCase)
             || uri.Host.EndsWith(".webhook.office.com", StringComparison.OrdinalIgnoreCase)

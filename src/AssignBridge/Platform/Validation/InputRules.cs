@@ -3,24 +3,20 @@ using AssignBridge.Platform.Storage;
 
 namespace AssignBridge.Platform.Validation;
 
-/// <summary>
-/// The rules every value from outside is held to, whichever way it came in (the JSON API, Jira, ServiceNow, Slack,
-/// Teams, the people files and admin routes). Each is a pure function that returns null when the value passes, or a
-/// sentence naming <c>field</c> (as the caller knows it: <c>alertIds[3]</c>, <c>space</c>, <c>line 7</c>'s
-/// <c>external id</c>) and what is wrong. Intake refuses with that sentence, so nothing that breaks a rule reaches the
-/// journal; the planner and <see cref="Kibana.AssigneesRequestValidator"/> apply the same rules as a last line of defence.
-/// </summary>
+// The rules every value from outside is held to, whichever way it came in (the JSON API, Jira, ServiceNow, Slack,
+// Teams, the people files and admin routes). Each is a pure function that returns null when the value passes, or a
+// sentence naming field (as the caller knows it: alertIds[3], space, line 7's
+// external id) and what is wrong. Intake refuses with that sentence, so nothing that breaks a rule reaches the
+// journal; the planner and AssigneesRequestValidator apply the same rules as a last line of defence.
 internal static partial class InputRules
 {
     /// <summary>Alert ids, UIDs and other single-line identifiers: Kibana's document ids are far shorter.</summary>
     public const int MaxIdentifierLength = 512;
 
-    /// <summary>
-    /// Kibana sets no maximum (see <see cref="SpaceId"/>); 100 is the bridge's bound, as it has always been for what
-    /// it sends. Kibana writes a space's Security alerts to <c>.internal.alerts-security.alerts-&lt;space&gt;-000001</c>,
-    /// an index name Elasticsearch caps at 255 bytes, so a space id beyond about 215 characters can hold no alerts to
-    /// assign at all; 100 stays well inside that, inside a URL path segment and inside a table key.
-    /// </summary>
+    // Kibana sets no maximum (see SpaceId); 100 is the bridge's bound, as it has always been for what
+    // it sends. Kibana writes a space's Security alerts to .internal.alerts-security.alerts-<space>-000001,
+    // an index name Elasticsearch caps at 255 bytes, so a space id beyond about 215 characters can hold no alerts to
+    // assign at all; 100 stays well inside that, inside a URL path segment and inside a table key.
     public const int MaxSpaceIdLength = 100;
 
     /// <summary>RFC 5321 §4.5.3.1.3: a path is at most 256 octets including the angle brackets.</summary>
@@ -29,17 +25,13 @@ internal static partial class InputRules
     /// <summary>Display names: what the people files have always allowed.</summary>
     public const int MaxDisplayTextLength = 1_024;
 
-    /// <summary>
-    /// The whole space-id rule as one pattern, for the options attribute that needs a constant:
-    /// Kibana's <c>SPACE_ID_REGEX</c> (see <see cref="SpaceId"/>) bounded by <see cref="MaxSpaceIdLength"/>.
-    /// </summary>
+    // The whole space-id rule as one pattern, for the options attribute that needs a constant:
+    // Kibana's SPACE_ID_REGEX (see SpaceId) bounded by MaxSpaceIdLength.
     public const string SpaceIdPattern = "^[a-z0-9_-]{1,100}$";
 
-    /// <summary>
-    /// A Kibana alert id (the alert document's <c>_id</c>). Kibana's rule for <c>ids</c> is <c>z.string().min(1)</c>
-    /// with <c>isNonEmptyString</c>, "No empty strings allowed" (kibana-api-facts.md §1); the bridge adds its own:
-    /// at most <see cref="MaxIdentifierLength"/> characters, no control characters, no surrounding whitespace.
-    /// </summary>
+    // A Kibana alert id (the alert document's _id). Kibana's rule for ids is z.string().min(1)
+    // with isNonEmptyString, "No empty strings allowed" (kibana-api-facts.md §1); the bridge adds its own:
+    // at most MaxIdentifierLength characters, no control characters, no surrounding whitespace.
     public static string? AlertId(string field, string? value) => Identifier(field, value, MaxIdentifierLength);
 
     /// <summary>A Kibana user-profile UID, held to the same rule as an alert id (Kibana checks <c>assignees.add</c>/<c>remove</c> as it checks <c>ids</c>).</summary>
@@ -74,18 +66,16 @@ internal static partial class InputRules
         return value.Length > maxLength ? $"{field} is longer than {maxLength} characters" : null;
     }
 
-    /// <summary>
-    /// A Kibana space id, by Kibana's own rule in its spaces plugin,
-    /// <c>x-pack/platform/plugins/shared/spaces/server/lib/space_schema.ts</c> (older releases:
-    /// <c>x-pack/plugins/spaces/server/lib/space_schema.ts</c>):
-    /// <code>
-    /// export const SPACE_ID_REGEX = /^[a-z0-9_\-]+$/;
-    /// ... if (!SPACE_ID_REGEX.test(value)) return `must be lower case, a-z, 0-9, '_', and '-' are allowed`;
-    /// </code>
-    /// The schema sets no maximum length, nor does the UI (<c>public/management/lib/space_identifier_utils.ts</c>,
-    /// <c>isValidSpaceIdentifier</c>: the id equals <c>value.toLowerCase().replace(/[^a-z0-9_]/g, '-')</c>); the bound
-    /// is the bridge's, <see cref="MaxSpaceIdLength"/>, which says why.
-    /// </summary>
+    // A Kibana space id, by Kibana's own rule in its spaces plugin,
+    // x-pack/platform/plugins/shared/spaces/server/lib/space_schema.ts (older releases:
+    // x-pack/plugins/spaces/server/lib/space_schema.ts):
+    // <code>
+    // export const SPACE_ID_REGEX = /^[a-z0-9_\-]+$/;
+    // ... if (!SPACE_ID_REGEX.test(value)) return `must be lower case, a-z, 0-9, '_', and '-' are allowed`;
+    // </code>
+    // The schema sets no maximum length, nor does the UI (public/management/lib/space_identifier_utils.ts,
+    // isValidSpaceIdentifier: the id equals value.toLowerCase().replace(/[^a-z0-9_]/g, '-')); the bound
+    // is the bridge's, MaxSpaceIdLength, which says why.
     public static string? SpaceId(string field, string? value)
     {
         if (string.IsNullOrEmpty(value))
@@ -103,11 +93,9 @@ internal static partial class InputRules
 
     public static bool IsSpaceId(string? value) => SpaceId("space", value) is null;
 
-    /// <summary>
-    /// An email address as the bridge matches people by it: a single-line value of at most
-    /// <see cref="MaxEmailLength"/> characters with exactly one <c>@</c>, text on both sides, and no white space or
-    /// angle brackets. No more than that: whether the address is real is the directory's business.
-    /// </summary>
+    // An email address as the bridge matches people by it: a single-line value of at most
+    // MaxEmailLength characters with exactly one @, text on both sides, and no white space or
+    // angle brackets. No more than that: whether the address is real is the directory's business.
     public static string? Email(string field, string? value)
     {
         if (Identifier(field, value, MaxEmailLength) is { } problem)
@@ -122,11 +110,9 @@ internal static partial class InputRules
 
     public static bool IsEmail(string? value) => Email("email", value) is null;
 
-    /// <summary>
-    /// An external identity's id (a Jira account id, a Slack user id, an email in the <c>email</c> namespace): an
-    /// identifier that also fits a table key once <see cref="RowKeys.Encode"/> has escaped it (at most
-    /// <see cref="RowKeys.MaxLength"/> characters encoded).
-    /// </summary>
+    // An external identity's id (a Jira account id, a Slack user id, an email in the email namespace): an
+    // identifier that also fits a table key once Encode has escaped it (at most
+    // MaxLength characters encoded).
     public static string? ExternalId(string field, string? value)
     {
         if (Identifier(field, value, RowKeys.MaxLength) is { } problem)
@@ -140,11 +126,9 @@ internal static partial class InputRules
             : null;
     }
 
-    /// <summary>
-    /// Text shown to people (a display name): at most <see cref="MaxDisplayTextLength"/> characters once trimmed, and
-    /// no control characters but line breaks and tabs (a quoted CSV field may hold a name on two lines). Null or blank
-    /// is no text, not a problem.
-    /// </summary>
+    // Text shown to people (a display name): at most MaxDisplayTextLength characters once trimmed, and
+    // no control characters but line breaks and tabs (a quoted CSV field may hold a name on two lines). Null or blank
+    // is no text, not a problem.
     public static string? DisplayText(string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value))

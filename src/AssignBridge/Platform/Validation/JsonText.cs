@@ -3,12 +3,10 @@ using System.Text.Unicode;
 
 namespace AssignBridge.Platform.Validation;
 
-/// <summary>
-/// Whether every string of a JSON body (names and values) is text. JSON may escape half of a surrogate pair
-/// (<c>"\ud800"</c>) and carry bytes that are not UTF-8; System.Text.Json parses both, and only reading such a string
-/// through a <see cref="JsonElement"/> throws (an <see cref="InvalidOperationException"/>, not a
-/// <see cref="JsonException"/>). One pass here lets every way in refuse such a body up front with a 400.
-/// </summary>
+// Whether every string of a JSON body (names and values) is text. JSON may escape half of a surrogate pair
+// ("\ud800") and carry bytes that are not UTF-8; System.Text.Json parses both, and only reading such a string
+// through a JsonElement throws (an InvalidOperationException, not a
+// JsonException). One pass here lets every way in refuse such a body up front with a 400.
 internal static class JsonText
 {
     /// <param name="json">The body.</param>

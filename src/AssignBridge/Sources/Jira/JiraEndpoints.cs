@@ -20,11 +20,9 @@ internal static class JiraEndpoints
         return app;
     }
 
-    /// <summary>
-    /// Read the bounded body, verify it (signature or Automation secret), parse it, and journal the assignment it holds.
-    /// Jira is answered 2xx whenever the delivery is journaled, whatever became of it, and for events it need not
-    /// send again (ignored, with the reason); 5xx only when the journal could not be written, so that Jira retries.
-    /// </summary>
+    // Read the bounded body, verify it (signature or Automation secret), parse it, and journal the assignment it holds.
+    // Jira is answered 2xx whenever the delivery is journaled, whatever became of it, and for events it need not
+    // send again (ignored, with the reason); 5xx only when the journal could not be written, so that Jira retries.
     internal static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> PostAsync(
         HttpContext context,
         JiraSignatureVerifier verifier,

@@ -21,12 +21,10 @@ internal sealed record JiraIgnored(string Reason, string? Issue) : JiraReading;
 
 internal sealed record JiraAssignment(AssignmentIntent Intent) : JiraReading;
 
-/// <summary>
-/// Turns a verified Jira delivery into an <see cref="AssignmentIntent"/>. The assignment is read from the changelog's
-/// assignee item (<c>field</c>, else <c>fieldId</c>), never from <c>issue_event_type_name</c>, which is unreliable
-/// (webhook-sources.md §1.3); Cloud people are account ids (namespace <c>jira</c>), Data Center people user names
-/// (namespace <c>jira-dc</c>), each with the email when Jira shows it. Which alerts and which space come from configuration.
-/// </summary>
+// Turns a verified Jira delivery into an AssignmentIntent. The assignment is read from the changelog's
+// assignee item (field, else fieldId), never from issue_event_type_name, which is unreliable
+// (webhook-sources.md §1.3); Cloud people are account ids (namespace jira), Data Center people user names
+// (namespace jira-dc), each with the email when Jira shows it. Which alerts and which space come from configuration.
 internal sealed class JiraEventReader
 {
     public const string CloudNamespace = "jira";
@@ -219,10 +217,8 @@ internal sealed class JiraEventReader
         return !dataCenterUser || (Uri.TryCreate(self, UriKind.Absolute, out var uri) && uri.Host.EndsWith(".atlassian.net", StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>
-    /// The new assignee. On Data Center the changelog's <c>to</c> may be the user key (<c>JIRAUSER10100</c>) or the name
-    /// (unconfirmed, webhook-sources.md §8), so the issue's assignee name is preferred when it is the same person.
-    /// </summary>
+    // The new assignee. On Data Center the changelog's to may be the user key (JIRAUSER10100) or the name
+    // (unconfirmed, webhook-sources.md §8), so the issue's assignee name is preferred when it is the same person.
     private static PersonRef? Person(bool cloud, string? changedTo, JiraUser? assignee)
     {
         var email = string.IsNullOrWhiteSpace(assignee?.EmailAddress) ? null : PersonRef.NormalizeEmail(assignee.EmailAddress);

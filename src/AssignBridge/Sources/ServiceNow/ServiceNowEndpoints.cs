@@ -17,10 +17,8 @@ internal static class ServiceNowEndpoints
         return app;
     }
 
-    /// <summary>
-    /// Read the bounded body, verify it (HMAC or secret header), parse the contract, journal the assignment. 2xx whenever
-    /// journaled (the body says what happened) and for ignored records; 503 only when the journal could not be written.
-    /// </summary>
+    // Read the bounded body, verify it (HMAC or secret header), parse the contract, journal the assignment. 2xx whenever
+    // journaled (the body says what happened) and for ignored records; 503 only when the journal could not be written.
     internal static async Task<Results<Ok<WebhookAnswer>, ProblemHttpResult>> PostAsync(
         HttpContext context,
         ServiceNowVerifier verifier,

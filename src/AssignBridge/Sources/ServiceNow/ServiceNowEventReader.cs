@@ -16,11 +16,9 @@ internal sealed record ServiceNowIgnored(string Reason, string? DeliveryId) : Se
 
 internal sealed record ServiceNowAssignment(AssignmentIntent Intent) : ServiceNowReading;
 
-/// <summary>
-/// Turns a contract-version-1 delivery into an <see cref="AssignmentIntent"/>: delivery id <c>table:sys_id:sys_mod_count</c>,
-/// ticket <c>servicenow:table:sys_id</c> ordered by <c>sys_mod_count</c>, people in the <c>servicenow</c> namespace with
-/// their email as fallback, alerts from <c>alert_ids</c> and <c>correlation_id</c> (<c>{rule.id}:{alert.id}</c>).
-/// </summary>
+// Turns a contract-version-1 delivery into an AssignmentIntent: delivery id table:sys_id:sys_mod_count,
+// ticket servicenow:table:sys_id ordered by sys_mod_count, people in the servicenow namespace with
+// their email as fallback, alerts from alert_ids and correlation_id ({rule.id}:{alert.id}).
 internal sealed partial class ServiceNowEventReader(IOptions<ServiceNowOptions> options, IOptions<KibanaOptions> kibana)
 {
     public const string Namespace = "servicenow";

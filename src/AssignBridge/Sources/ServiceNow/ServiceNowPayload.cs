@@ -4,11 +4,9 @@ using AssignBridge.Kibana;
 
 namespace AssignBridge.Sources.ServiceNow;
 
-/// <summary>
-/// The bridge's own contract for ServiceNow (ServiceNow has no standard webhook format; docs/servicenow.md), version 1.
-/// <c>assigned_to</c> must be present (null when unassigned); <c>previous_assigned_to</c> absent means "not known"
-/// (an async Business Rule or a Flow has no previous record), null means "nobody was assigned".
-/// </summary>
+// The bridge's own contract for ServiceNow (ServiceNow has no standard webhook format; docs/servicenow.md), version 1.
+// assigned_to must be present (null when unassigned); previous_assigned_to absent means "not known"
+// (an async Business Rule or a Flow has no previous record), null means "nobody was assigned".
 internal sealed record ServiceNowPayload(
     [property: JsonPropertyName("version")] int? Version,
     [property: JsonPropertyName("table")] string? Table,

@@ -6,6 +6,7 @@ using AssignBridge.Platform.Storage;
 
 
 
+
 namespace AssignBridge.Tests;
 
 public sealed class RowKeysTests

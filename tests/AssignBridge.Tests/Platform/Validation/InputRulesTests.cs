@@ -7,6 +7,7 @@ using AssignBridge.Platform.Validation;
 
 
 
+
 namespace AssignBridge.Tests.Validation;
 
 public sealed class InputRulesTests

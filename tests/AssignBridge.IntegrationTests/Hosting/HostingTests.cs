@@ -4,7 +4,7 @@ using AssignBridge.Hosting;
 using AssignBridge.People;
 using Microsoft.AspNetCore.Builder;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Hosting;
 
 public sealed class HostingTests
 {

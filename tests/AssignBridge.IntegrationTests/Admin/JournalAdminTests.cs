@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Admin;
 
 /// <summary>/api/manage/journal: operators list what the bridge holds and replay dead deliveries once the cause is fixed.</summary>
 [Collection("azurite")]

@@ -3,10 +3,9 @@ using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 
-namespace AssignBridge.IntegrationTests.People;
+namespace AssignBridge.IntegrationTests.Admin;
 
 /// <summary>/api/manage/people over real HTTP: the bridge on Kestrel against Azurite.</summary>
 [Collection("azurite")]

@@ -1,12 +1,12 @@
 using System.Net;
 using AssignBridge.Admin;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
+using AssignBridge.IntegrationTests.People;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AssignBridge.IntegrationTests.People;
+namespace AssignBridge.IntegrationTests.Admin;
 
 /// <summary>`people discover` against the simulator's GET /internal/detection_engine/users/_find (kibana-api-facts.md §3a).</summary>
 [Collection("azurite")]

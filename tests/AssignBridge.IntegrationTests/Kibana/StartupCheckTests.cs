@@ -1,10 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Infrastructure;
 using KibanaSimulator;
 
-namespace AssignBridge.IntegrationTests.Telemetry;
+namespace AssignBridge.IntegrationTests.Kibana;
 
 /// <summary>
 /// The start-up check (a harmless assignees request after Kestrel listens) and the readiness verdict of /api/health,

@@ -4,7 +4,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Delivery;
 
 /// <summary>Ticket events: only bridge-assigned people are removed (unless enforcing), and an older event never overrides a newer one.</summary>
 [Collection("azurite")]

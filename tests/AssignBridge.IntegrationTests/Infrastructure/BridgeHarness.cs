@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using AssignBridge.Delivery;
 using AssignBridge.Hosting;
-using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;
 using AssignBridge.People;
@@ -25,7 +24,7 @@ using Microsoft.Extensions.Time.Testing;
 using Polly.Telemetry;
 using Polly;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// The bridge as it runs for real, on Kestrel at a free loopback port, wired to a Kibana simulator, the

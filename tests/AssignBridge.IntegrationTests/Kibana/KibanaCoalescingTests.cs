@@ -4,7 +4,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.Sources;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Kibana;
 
 /// <summary>
 /// A bulk reassignment in Jira: many issues assigned to the same person at once. Concurrent deliveries with the same

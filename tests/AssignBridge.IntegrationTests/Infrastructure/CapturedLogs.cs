@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using KibanaSimulator;
 using Microsoft.Extensions.Logging;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Infrastructure;
 
 /// <summary>Every log line the bridge writes, with its structured values, so tests can prove what is (not) logged.</summary>
 public sealed class CapturedLogs : ILoggerProvider

@@ -10,7 +10,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Delivery;
 
 /// <summary>Nothing lost: every accepted delivery is journaled before any effect, redeliveries are recognised, and the delivery queue (with the reconcile sweep behind it) finishes what Kibana refused for a while.</summary>
 [Collection("azurite")]

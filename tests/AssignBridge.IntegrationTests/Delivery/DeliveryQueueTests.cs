@@ -6,7 +6,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Delivery;
 
 /// <summary>
 /// Queue-driven delivery against Azurite's queues through the real Azure.Storage.Queues client: what was not applied

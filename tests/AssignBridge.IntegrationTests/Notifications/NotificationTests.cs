@@ -1,11 +1,10 @@
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Commands;
 using AssignBridge.IntegrationTests.Infrastructure;
 
-namespace AssignBridge.IntegrationTests.Audit;
+namespace AssignBridge.IntegrationTests.Notifications;
 
 /// <summary>Assignment notices to a Slack incoming webhook (a local receiver stands in for hooks.slack.com).</summary>
 [Collection("azurite")]

@@ -15,7 +15,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Delivery;
 
 /// <summary>
 /// Whatever an attempt meets (a request that breaks a rule, a Kibana that answers something that is not Kibana's

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Text;
 using KibanaSimulator;
 
-namespace AssignBridge.IntegrationTests;
+namespace AssignBridge.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Proves the Kibana simulator answers as Kibana's source does, over real HTTP. Expected bodies and

@@ -14,7 +14,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Delivery;
 
 /// <summary>Faults, crashes and races: every delivery the bridge accepted ends applied exactly once, or dead with a reason.</summary>
 [Collection("azurite")]

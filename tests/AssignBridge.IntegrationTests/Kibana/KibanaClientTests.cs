@@ -2,7 +2,7 @@ using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Kibana;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Kibana;
 
 /// <summary>The bridge's own KibanaClient (headers, key, retries as registered) against the simulator.</summary>
 [Collection("azurite")]

@@ -6,7 +6,7 @@ using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 using KibanaSimulator;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.AssignmentsApi;
 
 /// <summary>POST /api/assignments end to end: real Kestrel, the Kibana simulator, the Key Vault fake and Azurite.</summary>
 [Collection("azurite")]

@@ -1,11 +1,10 @@
 using System.Net;
-using AssignBridge.IntegrationTests.Infrastructure;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Security.KeyVault.Secrets;
 using Azure;
 
-namespace AssignBridge.IntegrationTests;
+namespace AssignBridge.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Proves the test doubles speak their protocols well enough for the real Azure SDK clients, so a failure in a

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Hosting;
 
 /// <summary>What the app prepares once Kestrel listens, so that the first delivery does not wait for it (README "Performance").</summary>
 [Collection("azurite")]

@@ -7,7 +7,6 @@ using System.Text;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
 using AssignBridge.Hosting;
-using AssignBridge.IntegrationTests.Bridge;
 using AssignBridge.IntegrationTests.Deployment;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.Sources;
@@ -17,7 +16,7 @@ using KibanaSimulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace AssignBridge.IntegrationTests.Telemetry;
+namespace AssignBridge.IntegrationTests.Platform.Telemetry;
 
 /// <summary>
 /// Runs every route the app maps, with every secret configured and the OpenTelemetry SDK registered (OTLP to a dead

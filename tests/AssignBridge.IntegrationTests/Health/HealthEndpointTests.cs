@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Health;
 
 [Collection("azurite")]
 public sealed class HealthEndpointTests(AzuriteFixture azurite)

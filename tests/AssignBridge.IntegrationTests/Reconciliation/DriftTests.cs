@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 
-namespace AssignBridge.IntegrationTests.Bridge;
+namespace AssignBridge.IntegrationTests.Reconciliation;
 
 /// <summary>Reconcile's drift check puts back bridge-managed assignees that went missing in Kibana, and nothing else.</summary>
 [Collection("azurite")]
