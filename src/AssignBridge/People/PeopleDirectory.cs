@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
@@ -26,6 +27,10 @@ internal sealed class PeopleDirectory
     private readonly IMemoryCache _cache;
     private readonly ILogger<PeopleDirectory> _logger;
     private readonly LazyTable _lazy;
+
+    // Stampede protection, which IMemoryCache lacks: concurrent misses for one person wait for one table read.
+    // (HybridCache has it, but fixes an entry's lifetime before the read, and a miss lives shorter than an answer.)
+    private readonly ConcurrentDictionary<(string Namespace, string Id), Task<string?>> _reads = new();
 
     public PeopleDirectory(TableServiceClient tables, IOptions<PeopleOptions> options, [FromKeyedServices(CacheKey)] IMemoryCache cache, ILogger<PeopleDirectory> logger)
     {
@@ -119,14 +124,42 @@ internal sealed class PeopleDirectory
             return cached;
         }
 
-        var uid = await GuardAsync(ns, async () =>
+        var mine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var read = _reads.GetOrAdd((ns, id), mine.Task);
+        if (read != mine.Task)
         {
-            await EnsureTableAsync(cancellationToken);
-            var response = await _table.GetEntityIfExistsAsync<PersonEntity>(ns, RowKeys.Encode(id), SelectedColumns, cancellationToken);
-            return response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
-        }, cancellationToken);
+            try
+            {
+                return await read.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The reader stopped for its own deadline, not this caller's: read on this caller's own.
+            }
+        }
 
-        _cache.SetFor((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
-        return uid;
+        try
+        {
+            var uid = await GuardAsync(ns, async () =>
+            {
+                await EnsureTableAsync(cancellationToken);
+                var response = await _table.GetEntityIfExistsAsync<PersonEntity>(ns, RowKeys.Encode(id), SelectedColumns, cancellationToken);
+                return response.HasValue && !string.IsNullOrWhiteSpace(response.Value!.KibanaUid) ? response.Value.KibanaUid : null;
+            }, cancellationToken);
+
+            _cache.SetFor((ns, id), uid, TimeSpan.FromSeconds(uid is null ? _options.NegativeCacheSeconds : _options.CacheSeconds));
+            mine.TrySetResult(uid);
+            return uid;
+        }
+        catch (Exception exception)
+        {
+            _ = exception is OperationCanceledException ? mine.TrySetCanceled(cancellationToken) : mine.TrySetException(exception);
+            _ = mine.Task.Exception; // observed: the waiters, if any, rethrow it; none need not
+            throw;
+        }
+        finally
+        {
+            _reads.TryRemove(KeyValuePair.Create((ns, id), mine.Task));
+        }
     }
 }

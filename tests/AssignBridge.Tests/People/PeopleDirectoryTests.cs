@@ -113,6 +113,31 @@ public sealed class PeopleDirectoryTests
         Assert.Equal(1_000, _reads);
     }
 
+    [Fact]
+    public async Task Resolve_ConcurrentMissesForOnePerson_ReadTheTableOnce()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _table.Setup(t => t.GetEntityIfExistsAsync<PersonEntity>(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (string ns, string rowKey, IEnumerable<string> _, CancellationToken _) =>
+            {
+                Interlocked.Increment(ref _reads);
+                await gate.Task;
+                var response = new Mock<NullableResponse<PersonEntity>>();
+                response.Setup(r => r.HasValue).Returns(true);
+                response.Setup(r => r.Value).Returns(new PersonEntity { PartitionKey = ns, RowKey = rowKey, KibanaUid = "u_alice_0" });
+                return response.Object;
+            });
+        var directory = Create(new PeopleOptions());
+        var alice = new PersonRef("slack", "T1/U1ALICE");
+
+        var lookups = Enumerable.Range(0, 20).Select(_ => directory.ResolveAsync(alice, allowDefault: false)).ToList();
+        gate.SetResult();
+        var answers = await Task.WhenAll(lookups);
+
+        Assert.All(answers, answer => Assert.Equal("u_alice_0", answer.Uid));
+        Assert.Equal(1, _reads);
+    }
+
     private PeopleDirectory Create(PeopleOptions options, IMemoryCache? cache = null)
     {
         var tables = new Mock<TableServiceClient>();
