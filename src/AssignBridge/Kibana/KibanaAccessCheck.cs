@@ -95,6 +95,7 @@ internal sealed class KibanaAccessCheck(
                 LatencyMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                 CheckedAt = time.GetUtcNow(),
             };
+            _verdict = verdict; // before the log line: whoever reads the log finds the verdict in place
             if (verdict.Status == DependencyStatus.Ok)
             {
                 Log.AccessConfirmed(logger, space);
@@ -104,7 +105,6 @@ internal sealed class KibanaAccessCheck(
                 Log.AccessDenied(logger, space, verdict.KibanaStatus, verdict.Detail);
             }
 
-            _verdict = verdict;
             return verdict;
         }
         finally

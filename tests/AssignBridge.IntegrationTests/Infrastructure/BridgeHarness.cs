@@ -150,7 +150,7 @@ public sealed class BridgeHarness : IAsyncDisposable
     {
         services.Replace(ServiceDescriptor.Singleton<TimeProvider>(time));
 
-        // The batcher polls its window with Task.Delay on the clock it is given: on a frozen one that delay never ends.
+        // The batcher's window is a timer on the clock it is given: on a frozen one the window never ends.
         services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<KibanaBatcher>(sp, TimeProvider.System)));
 
         // Polly's builder takes the TimeProvider from the container when there is one; built as Polly builds it, less

@@ -117,7 +117,7 @@ public sealed class StartupCheckTests(AzuriteFixture azurite)
             ["Kibana:MaxRetries"] = "0",
         };
         await using var bridge = await BridgeHarness.StartAsync(azurite, settings);
-        await WaitUntilAsync(() => ProbeInFlight(kibana));
+        await kibana.State.WaitForAsync(_ => ProbeInFlight(kibana));
 
         // Nothing waits for the check: a request that needs no dependency is answered while the probe is held.
         using var anonymous = new HttpClient { BaseAddress = bridge.Client.BaseAddress };
@@ -154,29 +154,11 @@ public sealed class StartupCheckTests(AzuriteFixture azurite)
     private static bool ProbeInFlight(RunningSimulator kibana) =>
         kibana.State.InFlight.Any(p => p.EndsWith("/signals/assignees", StringComparison.Ordinal));
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>The health answer once the background start-up check has a verdict.</summary>
     private static async Task<JsonObject> SettledHealthAsync(BridgeHarness bridge)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var health = await HealthAsync(bridge);
-            if (health["checks"]!["kibanaAccess"]!["status"]!.GetValue<string>() != "pending" || DateTime.UtcNow > deadline)
-            {
-                return health;
-            }
-
-            await Task.Delay(100);
-        }
+        // The check logs its verdict (6001 or 6002) once it holds it.
+        await bridge.Logs.WaitForAsync(lines => lines.Any(line => line.Contains("[6001]", StringComparison.Ordinal) || line.Contains("[6002]", StringComparison.Ordinal)));
+        return await HealthAsync(bridge);
     }
 }

@@ -78,28 +78,18 @@ public sealed class KibanaBatcherTests : IDisposable
     [Fact]
     public async Task SetAssigneesAsync_ExpectedDeliveryNeverArrives_WaitsAtMostCoalesceMilliseconds()
     {
-        var batcher = Batcher(coalesceMilliseconds: 50, _time);
-        using var stray = await Task.Run(batcher.Expect); // another flow: announced, never calls
+        var time = new TimerSignallingTime(_time.GetUtcNow());
+        var batcher = Batcher(coalesceMilliseconds: 50, time);
+        using var stray = batcher.Expect(); // another delivery: announced, never calls
 
         var call = batcher.SetAssigneesAsync("default", ["a1"], s_alice, []);
 
-        // Fake time moves in steps with real pauses between, so the result does not depend on when the batcher's
-        // wait was registered: nothing goes out in the first 40 ms, and it does go out once the window has passed,
-        // although the announced delivery never came.
-        for (var advanced = 0; advanced < 40; advanced += 10)
-        {
-            await Task.Delay(20);
-            Assert.Empty(_kibana.Requests);
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-        }
-
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!call.IsCompleted)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the request never went out");
-            _time.Advance(TimeSpan.FromMilliseconds(10));
-            await Task.Delay(20);
-        }
+        // Time moves only once the request's window has started: nothing goes out before it ends, and it does go out
+        // when it ends, although the announced delivery never came.
+        Assert.Equal(TimeSpan.FromMilliseconds(50), await time.NextTimerAsync());
+        time.Advance(TimeSpan.FromMilliseconds(49));
+        Assert.Empty(_kibana.Requests);
+        time.Advance(TimeSpan.FromMilliseconds(1));
 
         await call;
         Assert.Single(_kibana.Requests);
@@ -165,8 +155,8 @@ public sealed class KibanaBatcherTests : IDisposable
         var first = batcher.SetAssigneesAsync("default", ["a1"], s_alice, [], orderKey: "jira:SOC-1");
         await _kibana.WaitForRequestsAsync(1);
         var second = batcher.SetAssigneesAsync("default", ["a1"], s_bob, s_alice, orderKey: "jira:SOC-1");
-        await Task.Delay(50);
-        Assert.Single(_kibana.Requests);
+        Assert.Single(_kibana.Requests); // the second waits for the first's answer: nothing of it can be on its way yet
+        Assert.False(second.IsCompleted);
 
         _kibana.Release();
         await Task.WhenAll(first, second);
@@ -227,6 +217,7 @@ public sealed class KibanaBatcherTests : IDisposable
         private readonly Lock _lock = new();
         private readonly List<SeenRequest> _requests = [];
         private TaskCompletionSource _gate = CompletedGate();
+        private TaskCompletionSource _added = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public HttpStatusCode Status { get; set; } = HttpStatusCode.OK;
 
@@ -239,12 +230,23 @@ public sealed class KibanaBatcherTests : IDisposable
 
         public void Release() => _gate.TrySetResult();
 
+        /// <summary>Completes once <paramref name="count"/> requests have arrived, woken by each one.</summary>
         public async Task WaitForRequestsAsync(int count)
         {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            while (Requests.Count < count)
+            while (true)
             {
-                await Task.Delay(5, timeout.Token);
+                Task added;
+                lock (_lock)
+                {
+                    if (_requests.Count >= count)
+                    {
+                        return;
+                    }
+
+                    added = _added.Task;
+                }
+
+                await added;
             }
         }
 
@@ -256,6 +258,8 @@ public sealed class KibanaBatcherTests : IDisposable
             lock (_lock)
             {
                 _requests.Add(new SeenRequest(request.RequestUri!.AbsolutePath, ids, add));
+                _added.TrySetResult();
+                _added = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
 
             await _gate.Task.WaitAsync(cancellationToken);
