@@ -70,59 +70,17 @@ internal static class TelemetryExtensions
                             activity.SetTag("url.full", $"{request.RequestUri!.Scheme}://{request.RequestUri.Authority}/…");
                         }
                     });
-                if (!string.IsNullOrWhiteSpace(azureMonitor))
-                {
-                    tracing.AddAzureMonitorTraceExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
-                }
-
-                if (!string.IsNullOrWhiteSpace(otlp))
-                {
-                    tracing.AddOtlpExporter();
-                }
-
-                if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
-                {
-                    tracing.AddConsoleExporter();
-                }
+                Export(() => tracing.AddAzureMonitorTraceExporter(AzureMonitor), () => tracing.AddOtlpExporter(), () => tracing.AddConsoleExporter());
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(AssignBridgeTelemetry.Name)
                     .AddAspNetCoreInstrumentation()
                     .AddHttpClientInstrumentation();
-                if (!string.IsNullOrWhiteSpace(azureMonitor))
-                {
-                    metrics.AddAzureMonitorMetricExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
-                }
-
-                if (!string.IsNullOrWhiteSpace(otlp))
-                {
-                    metrics.AddOtlpExporter();
-                }
-
-                if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
-                {
-                    metrics.AddConsoleExporter();
-                }
+                Export(() => metrics.AddAzureMonitorMetricExporter(AzureMonitor), () => metrics.AddOtlpExporter(), () => metrics.AddConsoleExporter());
             })
             .WithLogging(
-                logging =>
-                {
-                    if (!string.IsNullOrWhiteSpace(azureMonitor))
-                    {
-                        logging.AddAzureMonitorLogExporter(o => (o.ConnectionString, o.Credential) = (azureMonitor, azureMonitorCredential));
-                    }
-
-                    if (!string.IsNullOrWhiteSpace(otlp))
-                    {
-                        logging.AddOtlpExporter();
-                    }
-
-                    if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
-                    {
-                        logging.AddConsoleExporter();
-                    }
-                },
+                logging => Export(() => logging.AddAzureMonitorLogExporter(AzureMonitor), () => logging.AddOtlpExporter(), () => logging.AddConsoleExporter()),
                 options =>
                 {
                     // The DeliveryId and Source scope of DeliveryIntake and DeliveryProcessor travel with every record.
@@ -130,6 +88,27 @@ internal static class TelemetryExtensions
                     options.IncludeFormattedMessage = true;
                 });
         return services;
+
+        void AzureMonitor(AzureMonitorExporterOptions options) => (options.ConnectionString, options.Credential) = (azureMonitor, azureMonitorCredential);
+
+        // Each signal to Azure Monitor and/or OTLP as configured; to the console only when neither is.
+        void Export(Action toAzureMonitor, Action toOtlp, Action toConsole)
+        {
+            if (!string.IsNullOrWhiteSpace(azureMonitor))
+            {
+                toAzureMonitor();
+            }
+
+            if (!string.IsNullOrWhiteSpace(otlp))
+            {
+                toOtlp();
+            }
+
+            if (console && string.IsNullOrWhiteSpace(azureMonitor) && string.IsNullOrWhiteSpace(otlp))
+            {
+                toConsole();
+            }
+        }
     }
 
     // Stops the start-up when APPLICATIONINSIGHTS_CONNECTION_STRING is not a connection string, naming the setting.
