@@ -1,10 +1,8 @@
-using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 using System.Text.Json;
 using AssignBridge.People;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Validation;
-using Azure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Text.Json.Serialization;
 using System.Text.Json;
-using AssignBridge.Kibana;
 
 namespace AssignBridge.AssignmentsApi;
 

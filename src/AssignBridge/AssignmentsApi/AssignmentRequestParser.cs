@@ -1,6 +1,5 @@
 using System.Text.Json;
 using AssignBridge.Assignments;
-using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Validation;
 

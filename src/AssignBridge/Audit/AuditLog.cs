@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text;
 using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.Notifications;

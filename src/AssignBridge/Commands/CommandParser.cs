@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Validation;
 

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using AssignBridge.Assignments;
-using AssignBridge.Kibana;
 
 namespace AssignBridge.Delivery;
 

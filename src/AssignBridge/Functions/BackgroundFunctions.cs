@@ -1,5 +1,4 @@
 using AssignBridge.Delivery;
-using AssignBridge.Notifications;
 using AssignBridge.Platform.Functions;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Reconciliation;

@@ -1,7 +1,5 @@
 using AssignBridge.Functions;
-using AssignBridge.People;
 using Microsoft.Azure.Functions.Worker.Builder;
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration.Json;
 
 namespace AssignBridge.Hosting;

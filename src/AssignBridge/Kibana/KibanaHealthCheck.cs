@@ -1,4 +1,3 @@
-using AssignBridge.Secrets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AssignBridge.Kibana;

@@ -1,6 +1,6 @@
 namespace AssignBridge.Kibana;
 
-/// <summary>Where a space's routes live. What a space id may be is <see cref="InputRules.SpaceId"/>.</summary>
+/// <summary>Where a space's routes live. What a space id may be is <c>InputRules.SpaceId</c>.</summary>
 internal static class KibanaSpaces
 {
     public const string Default = "default";

@@ -7,9 +7,6 @@ using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
-using AssignBridge.Secrets;
-using Azure.Data.Tables;
-using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using AssignBridge.People;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,12 +1,9 @@
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text;
 using AssignBridge.Delivery;
-using AssignBridge.Functions;
 using AssignBridge.IntegrationTests.Functions;
 using AssignBridge.IntegrationTests.Infrastructure;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,6 +1,4 @@
 using AssignBridge.Hosting;
-using AssignBridge.People;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
 namespace AssignBridge.IntegrationTests.Deployment;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Platform.Queues;
 using Microsoft.Extensions.Configuration;

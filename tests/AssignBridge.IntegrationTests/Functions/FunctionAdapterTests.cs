@@ -6,7 +6,6 @@ using AssignBridge.Functions;
 using AssignBridge.IntegrationTests.Deployment;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace AssignBridge.IntegrationTests.Functions;

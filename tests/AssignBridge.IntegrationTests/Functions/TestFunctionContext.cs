@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using AssignBridge.Hosting;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 

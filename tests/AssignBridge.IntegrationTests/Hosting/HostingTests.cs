@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using System.Net;
 using AssignBridge.Hosting;
-using AssignBridge.People;
-using Microsoft.AspNetCore.Builder;
 
 namespace AssignBridge.IntegrationTests.Hosting;
 

@@ -2,8 +2,6 @@ using System.Net.Sockets;
 using System.Net;
 using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.People;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

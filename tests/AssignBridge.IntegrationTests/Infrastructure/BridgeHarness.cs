@@ -4,7 +4,6 @@ using System.Text.Json;
 using AssignBridge.Delivery;
 using AssignBridge.Hosting;
 using AssignBridge.Kibana;
-using AssignBridge.Notifications;
 using AssignBridge.People;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Storage;

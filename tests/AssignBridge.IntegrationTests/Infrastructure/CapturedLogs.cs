@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using KibanaSimulator;
 using Microsoft.Extensions.Logging;
 
 namespace AssignBridge.IntegrationTests.Infrastructure;

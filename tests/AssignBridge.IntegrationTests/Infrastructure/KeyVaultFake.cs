@@ -3,7 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text;
-using AssignBridge.People;
 using Azure.Core.Pipeline;
 using Azure.Core;
 using Azure.Security.KeyVault.Secrets;

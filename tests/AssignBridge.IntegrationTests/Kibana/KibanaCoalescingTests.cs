@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.IntegrationTests.Sources;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Kibana;

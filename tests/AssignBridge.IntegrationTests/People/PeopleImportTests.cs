@@ -3,7 +3,6 @@ using System.Text;
 using AssignBridge.Admin;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
-using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Kibana;
 using CsCheck;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Commands;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.IntegrationTests.Sources;
 using Xunit.Abstractions;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.Platform.Storage;

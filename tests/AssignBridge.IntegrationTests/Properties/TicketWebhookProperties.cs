@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.IntegrationTests.Sources;
-using AssignBridge.Kibana;
 using CsCheck;
 using Xunit.Abstractions;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;

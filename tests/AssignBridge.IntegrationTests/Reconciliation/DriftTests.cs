@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 
 namespace AssignBridge.IntegrationTests.Reconciliation;

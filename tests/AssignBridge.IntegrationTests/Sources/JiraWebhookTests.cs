@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Sources.Jira;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Sources;

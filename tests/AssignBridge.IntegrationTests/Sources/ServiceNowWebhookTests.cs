@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
-using AssignBridge.Sources.ServiceNow;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Sources;

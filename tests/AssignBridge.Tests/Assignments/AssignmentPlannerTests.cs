@@ -1,5 +1,4 @@
 using AssignBridge.Assignments;
-using AssignBridge.Kibana;
 
 
 

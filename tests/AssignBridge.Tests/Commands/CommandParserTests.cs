@@ -1,7 +1,6 @@
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
 using AssignBridge.Commands;
-using AssignBridge.Kibana;
 using AssignBridge.People;
 
 

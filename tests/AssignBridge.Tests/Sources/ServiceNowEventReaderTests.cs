@@ -1,5 +1,4 @@
 using System.Text.Json;
-using AssignBridge.Assignments;
 using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Sources.ServiceNow;

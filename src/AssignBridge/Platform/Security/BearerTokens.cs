@@ -2,7 +2,7 @@ namespace AssignBridge.Platform.Security;
 
 /// <summary>
 /// The bearer tokens of one setting (several, so a token can be rotated without downtime), each with a label: its
-/// name when the setting names them (<c>Admin__Tokens__alice</c>), otherwise <paramref name="defaultLabel"/>. Checked in
+/// name when the setting names them (<c>Admin__Tokens__alice</c>), otherwise the default label. Checked in
 /// constant time against digests made once; fails closed when none is configured. Never throws.
 /// </summary>
 internal sealed class BearerTokens

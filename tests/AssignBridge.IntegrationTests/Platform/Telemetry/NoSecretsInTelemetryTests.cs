@@ -6,13 +6,10 @@ using System.Text.Json.Nodes;
 using System.Text;
 using AssignBridge.Commands.Slack;
 using AssignBridge.Commands.Teams;
-using AssignBridge.Hosting;
 using AssignBridge.IntegrationTests.Deployment;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.Sources;
-using AssignBridge.Kibana;
 using AssignBridge.Platform.Security;
-using KibanaSimulator;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
