@@ -134,7 +134,7 @@ internal static class PeopleAdminEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The mapping is not valid", detail: problem);
         }
 
-        var (row, created, _) = await store.SetAsync(mapping, UpdatedBy(context), cancellationToken);
+        var (row, created, _) = await store.SetAsync(mapping, AdminAccess.UpdatedBy(context), cancellationToken);
         return TypedResults.Json(row, PeopleAdminJsonContext.Default.PersonView, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -189,7 +189,7 @@ internal static class PeopleAdminEndpoints
         }
 
         var file = PeopleFile.Read(body, format);
-        var summary = await new PeopleImporter(store).ImportAsync(file, UpdatedBy(context), dryRun == true, progress: null, cancellationToken: cancellationToken);
+        var summary = await new PeopleImporter(store).ImportAsync(file, AdminAccess.UpdatedBy(context), dryRun == true, progress: null, cancellationToken: cancellationToken);
         return TypedResults.Json(summary, PeopleAdminJsonContext.Default.ImportSummary);
     }
 
@@ -210,7 +210,6 @@ internal static class PeopleAdminEndpoints
         return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
     }
 
-    private static string UpdatedBy(HttpContext context) => AdminAccess.UpdatedBy(context);
 
     private static (string? Namespace, string? Id) Key(string ns, string id)
     {

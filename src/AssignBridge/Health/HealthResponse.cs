@@ -3,7 +3,6 @@ using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Secrets;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace AssignBridge.Health;
@@ -76,17 +75,4 @@ internal static class HealthResponse
         };
         return new DependencyHealth(status, latency, detail);
     }
-}
-
-internal static class HealthEndpoints
-{
-    public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
-    {
-        app.MapGet("/api/health", HealthAsync).WithName("GetHealth");
-        return app;
-    }
-
-    /// <summary>Anonymous: the state of each dependency, always 200, never a secret.</summary>
-    internal static async Task<Ok<HealthAnswer>> HealthAsync(HealthCheckService health, KibanaAccessCheck access, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await HealthResponse.CheckAsync(health, access, cancellationToken));
 }

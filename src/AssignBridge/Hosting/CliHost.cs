@@ -4,10 +4,7 @@ namespace AssignBridge.Hosting;
 internal static class CliHost
 {
     /// <summary>The services the app itself uses, built from its configuration (appsettings, environment) without starting anything.</summary>
-    internal static IServiceProvider BuildServices() => BuildServices(null);
-
-    /// <param name="settings">Settings that win over the app's configuration (tests).</param>
-    internal static IServiceProvider BuildServices(IDictionary<string, string?>? settings)
+    internal static IServiceProvider BuildServices()
     {
         var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -16,11 +13,6 @@ internal static class CliHost
             ContentRootPath = AppContext.BaseDirectory,
             EnvironmentName = environment,
         });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
-
         builder.Logging.ClearProviders(); // stdout carries the command's answer
         builder.Services.AddAssignBridge(builder.Configuration);
         return builder.Build().Services;
