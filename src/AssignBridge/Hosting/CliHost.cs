@@ -4,9 +4,12 @@ namespace AssignBridge.Hosting;
 internal static class CliHost
 {
     /// <summary>The services the app itself uses, built from its configuration (appsettings, environment) without starting anything.</summary>
-    internal static IServiceProvider BuildServices()
+    internal static IServiceProvider BuildServices() =>
+        BuildServices(Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production");
+
+    // In Development the host checks that every service can be built: a local run's CLI calls stop there otherwise.
+    internal static IServiceProvider BuildServices(string environment)
     {
-        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             Args = [],

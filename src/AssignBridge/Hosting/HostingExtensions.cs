@@ -10,6 +10,7 @@ using AssignBridge.People;
 using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Queues;
+using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
 using AssignBridge.Secrets;
@@ -148,6 +149,7 @@ internal static class HostingExtensions
     {
         services.AddHostedService<QueuePollerService>();
         services.AddHostedService<ReconcileScheduler>();
+        services.AddBearerTokenPolicies(AssignmentsEndpoints.TokenScheme, AdminAccess.Scheme);
         return services;
     }
 

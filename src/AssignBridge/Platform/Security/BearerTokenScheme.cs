@@ -47,12 +47,11 @@ internal sealed class BearerTokenHandler(IOptionsMonitor<BearerTokenSchemeOption
 
 internal static class BearerTokenScheme
 {
-    /// <summary>Adds a scheme of tokens read from <paramref name="tokensSetting"/> and a policy of the same name that requires it.</summary>
+    /// <summary>Adds a scheme of tokens read from <paramref name="tokensSetting"/>.</summary>
     public static AuthenticationBuilder AddBearerTokens(this AuthenticationBuilder builder, string scheme, string tokensSetting, string defaultLabel, Action<ILogger, string> logRefused)
     {
         builder.Services.AddOptions<BearerTokenSchemeOptions>(scheme).PostConfigure<IConfiguration>((options, configuration) =>
             options.Tokens = new BearerTokens(configuration, options.TokensSetting, options.DefaultLabel));
-        builder.Services.AddAuthorizationBuilder().AddPolicy(scheme, policy => policy.AddAuthenticationSchemes(scheme).RequireAuthenticatedUser());
         return builder.AddScheme<BearerTokenSchemeOptions, BearerTokenHandler>(scheme, options =>
         {
             options.TokensSetting = tokensSetting;
@@ -60,6 +59,22 @@ internal static class BearerTokenScheme
             options.RefusedDetail = $"Send Authorization: Bearer <token> with a token configured in {tokensSetting}.";
             options.LogRefused = logRefused;
         });
+    }
+
+    /// <summary>
+    /// A policy per scheme, of the scheme's name, requiring its token: for routes mapped with <c>RequireAuthorization</c>.
+    /// Only the standalone app registers them: authorization needs routing's endpoints, which the CLI's host and the
+    /// Functions worker do not build (and in Development a service that cannot be built stops the start).
+    /// </summary>
+    public static IServiceCollection AddBearerTokenPolicies(this IServiceCollection services, params string[] schemes)
+    {
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var scheme in schemes)
+        {
+            authorization.AddPolicy(scheme, policy => policy.AddAuthenticationSchemes(scheme).RequireAuthenticatedUser());
+        }
+
+        return services;
     }
 
     /// <summary>
