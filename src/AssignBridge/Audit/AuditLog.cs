@@ -42,18 +42,25 @@ internal sealed class AuditLog
 
     /// <summary>Records a request Kibana applied. Throws when the table cannot be written, so the delivery is tried again (the request is idempotent) and nothing applied goes unrecorded.</summary>
     /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
-    public async Task RecordAppliedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
-        AssignmentIntent intent, UpdateByQueryResponse response, CancellationToken cancellationToken = default)
-    {
-        var answer = new KibanaAnswer(200, response.Total, response.Updated, response.VersionConflicts, response.Noops, response.Failures?.Count ?? 0, null);
-        await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Applied, answer, cancellationToken);
+    public Task RecordAppliedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, UpdateByQueryResponse response, CancellationToken cancellationToken = default) =>
+        RecordAppliedAsync(space, alertIds, added, removed, intent,
+            new KibanaAnswer(200, response.Total, response.Updated, response.VersionConflicts, response.Noops, response.Failures?.Count ?? 0, null),
+            _time.GetUtcNow(), Guid.NewGuid().ToString("n"), notify: true, cancellationToken);
 
-        if (response.Updated > 0)
+    /// <summary>
+    /// Records a request Kibana applied at <paramref name="at"/>, under <paramref name="unique"/>: written again with the
+    /// same two, it is the same row (so a delivery's rows can be written more than once). Notifies only when
+    /// <paramref name="notify"/> and the request changed an alert.
+    /// </summary>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
+    public async Task RecordAppliedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, KibanaAnswer answer, DateTimeOffset at, string unique, bool notify, CancellationToken cancellationToken = default)
+    {
+        await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Applied, answer, at, unique, cancellationToken);
+        if (notify && answer.Updated > 0 && _notifier is not null)
         {
-            if (_notifier is not null)
-            {
-                await _notifier.EnqueueAsync(new AssignedNotice(space, alertIds, added, intent), cancellationToken); // never throws: best effort
-            }
+            await _notifier.EnqueueAsync(new AssignedNotice(space, alertIds, added, intent), cancellationToken); // never throws: best effort
         }
     }
 
@@ -64,7 +71,7 @@ internal sealed class AuditLog
         var answer = new KibanaAnswer(failure.StatusCode, null, null, null, null, null, Truncate(failure.KibanaMessage, MaxMessageLength));
         try
         {
-            await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Failed, answer, cancellationToken);
+            await WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Failed, answer, _time.GetUtcNow(), Guid.NewGuid().ToString("n"), cancellationToken);
         }
         catch (AuditUnavailableException exception)
         {
@@ -154,10 +161,8 @@ internal sealed class AuditLog
         RowKeys.AlertKey(space, alertId) + "|" + RowKey(at, unique);
 
     private async Task WriteAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
-        AssignmentIntent intent, string result, KibanaAnswer answer, CancellationToken cancellationToken)
+        AssignmentIntent intent, string result, KibanaAnswer answer, DateTimeOffset at, string unique, CancellationToken cancellationToken)
     {
-        var at = _time.GetUtcNow();
-        var unique = Guid.NewGuid().ToString("n");
         // One row per ticket name (its key and its reference) in its own partition, and one per alert in the alert's
         // bucket: a bucket's rows go in transactions of up to 100, all side by side.
         var kept = alertIds.Take(MaxAlertIdsKept).ToList();

@@ -15,7 +15,10 @@ internal sealed class AssignmentService(
     KibanaClient kibana,
     KibanaBatcher batcher,
     ManagedAssignees managed,
+    DeliveryJournal journal,
+    EffectProjector projector,
     AuditLog audit,
+    TimeProvider time,
     IOptions<KibanaOptions> kibanaOptions,
     IOptions<PeopleOptions> peopleOptions,
     IOptions<JournalOptions> journalOptions,
@@ -31,8 +34,8 @@ internal sealed class AssignmentService(
         // Concurrent deliveries with the same assignees wait briefly to share one Kibana call; leaving here without one ends the wait for this one.
         using var onItsWay = start?.OnItsWay ?? batcher.Expect();
         progress.At("reading the ticket's newest applied event");
-        var newest = intent.Ticket is null ? null : await (start?.TicketRead ?? managed.ReadTicketAsync(intent.Ticket, cancellationToken)).WaitAsync(cancellationToken);
-        if (intent.Ticket is not null && ManagedAssignees.IsSuperseded(intent.Ticket, newest))
+        var newest = intent.Ticket is null || start is { TicketKnown: true } ? start?.Ticket : await journal.ReadTicketAsync(intent.Source, intent.Ticket, cancellationToken);
+        if (intent.Ticket is not null && TicketMark.IsSuperseded(intent.Ticket, newest))
         {
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null);
         }
@@ -81,8 +84,7 @@ internal sealed class AssignmentService(
         if (operations.Count == 0)
         {
             notes.Add("Nobody is left to add or remove, so Kibana was not called.");
-            progress.At("remembering the ticket's newest event");
-            await RememberTicketAsync(intent, newest, cancellationToken);
+            RememberTicket(intent, newest, progress);
             return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
         }
 
@@ -142,11 +144,12 @@ internal sealed class AssignmentService(
             .Select(g => ((IReadOnlyList<AlertRef>)g.Select(p => p.Key).ToList(), g.First().Value))];
     }
 
-    private async Task RememberTicketAsync(AssignmentIntent intent, TicketMark? seen, CancellationToken cancellationToken)
+    /// <summary>The ticket's event becomes its newest applied one with the outcome, in the same journal request.</summary>
+    private static void RememberTicket(AssignmentIntent intent, TicketMark? seen, AttemptProgress progress)
     {
         if (intent.Ticket is { } ticket)
         {
-            await managed.RememberAsync(ticket, seen, cancellationToken);
+            progress.Ticket = new TicketOutcome(ticket, seen);
         }
     }
 
@@ -173,9 +176,9 @@ internal sealed class AssignmentService(
 
     // Sends the requests in order and stops at the first failure: the failures that matter (Kibana down, key
     // refused, privileges missing) would fail the rest too. Every space says what was applied before the stop.
-    // What each applied request did (managed assignees, audit) and, when all were applied, the ticket's newest
-    // event are written side by side, and all of them before this returns: the journal marks the delivery
-    // applied only after.
+    // What each applied request did goes with the outcome into the journal row (and from there into the managed-assignee
+    // and audit rows), as does, when all were applied, the ticket's newest event; only what the row has no room for is
+    // written here, before this returns.
     private async Task<(IReadOnlyList<SpaceOutcome> Spaces, KibanaFailure? Error)> SendAsync(AssignmentIntent intent, IReadOnlyList<KibanaOperation> operations, TicketMark? newest, KibanaBatcher.Expectation onItsWay, AttemptProgress progress, CancellationToken cancellationToken)
     {
         var records = new List<Task>();
@@ -193,10 +196,10 @@ internal sealed class AssignmentService(
 
         if (error is null)
         {
-            records.Add(RememberTicketAsync(intent, newest, cancellationToken));
+            RememberTicket(intent, newest, progress);
         }
 
-        progress.At("writing what Kibana applied (managed assignees, audit, the ticket's newest event)");
+        progress.At("writing what Kibana applied (managed assignees, audit)");
         await Task.WhenAll(records);
         return (spaces, error);
     }
@@ -213,12 +216,19 @@ internal sealed class AssignmentService(
         }
     }
 
-    /// <summary>Writes what one applied request did, side by side, and only then counts it done for later attempts.</summary>
+    /// <summary>
+    /// Keeps what one applied request did for the journal row to carry, or, when the row has no room left, writes its
+    /// rows now; only then is it counted done for later attempts.
+    /// </summary>
     private async Task RecordAsync(KibanaOperation operation, string key, AssignmentIntent intent, UpdateByQueryResponse response, AttemptProgress progress, CancellationToken cancellationToken)
     {
-        await Task.WhenAll(
-            managed.RecordAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken),
-            audit.RecordAppliedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, response, cancellationToken));
+        var effect = new AppliedEffect(key, operation.Space, operation.AlertIds, operation.Add, operation.Remove, time.GetUtcNow(),
+            response.Total, response.Updated, response.VersionConflicts, response.Noops, response.Failures?.Count ?? 0);
+        if (!progress.TryCarry(effect, () => managed.Hold(operation.Space, operation.AlertIds, operation.Add, operation.Remove)))
+        {
+            await projector.WriteAsync(intent, effect, notify: true, cancellationToken);
+        }
+
         progress.MarkDone(key);
     }
 

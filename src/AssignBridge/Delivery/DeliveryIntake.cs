@@ -26,7 +26,7 @@ internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, At
 /// attempt is recorded as due again. A delivery the attempt did not finish is on the delivery queue before the sender
 /// is answered (a Flex instance may be recycled the moment it answers), visible when its next attempt is due.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, ManagedAssignees managed, KibanaBatcher batcher, IOptions<JournalOptions> options, TimeProvider time, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, KibanaBatcher batcher, IOptions<JournalOptions> options, TimeProvider time, ILogger<DeliveryIntake> logger)
 {
     /// <param name="followUp">Who to tell the outcome later when the first attempt does not finish it (a Slack response_url).</param>
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, FollowUpNote? followUp = null, CancellationToken cancellationToken = default)
@@ -37,22 +37,16 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
         // still being journaled too (at most Kibana:CoalesceMilliseconds), so a burst shares requests.
         using var onItsWay = batcher.Expect();
 
-        // The first attempt needs the ticket's newest applied event; reading it changes nothing, so it goes alongside
-        // the journal write instead of after it (one storage round trip less to wait for). Nothing acts on it unless
-        // the delivery was journaled.
-        using var readCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var ticketRead = intent.Ticket is null ? null : managed.ReadTicketAsync(intent.Ticket, readCancel.Token);
-
         // The sender's deadline bounds the journal write too: a stalled store is a "try again" within it, never a hang.
         var within = deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(within);
         JournalEntry entry;
-        var created = false;
-        bool sameBody;
+        bool created, sameBody;
+        TicketMark? mark; // the ticket's newest applied event, confirmed by the journal write itself
         try
         {
-            (entry, created, sameBody) = await journal.RecordAsync(intent, limit.Token);
+            (entry, created, sameBody, mark) = await journal.RecordAsync(intent, limit.Token);
         }
         catch (ArgumentException exception)
         {
@@ -65,13 +59,6 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
             var reason = exception is JournalUnavailableException ? exception.Message : $"The journal could not be written within {within.TotalSeconds:0.#} s (timed out).";
             Log.NotRecorded(logger, intent.Source, intent.DeliveryId, reason);
             return new IntakeNotRecorded(intent.DeliveryId, reason);
-        }
-        finally
-        {
-            if (!created)
-            {
-                await ForgetAsync(ticketRead, readCancel); // not journaled now, or journaled before: no attempt will use it
-            }
         }
 
         if (!created)
@@ -87,7 +74,7 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
             return new IntakeRedelivered(intent.DeliveryId, entry, sameBody);
         }
 
-        var attempt = await processor.AttemptAsync(entry, new AttemptStart(onItsWay, ticketRead), limit.Token);
+        var attempt = await processor.AttemptAsync(entry, new AttemptStart(onItsWay, mark, TicketKnown: true), limit.Token);
 
         // A follow-up after an attempt that merely ran out of time (a slow Kibana) tries again at once, with the queue's longer bound.
         var early = followUp is not null && attempt.Outcome is null && attempt.Status == DeliveryStatus.Retrying;
@@ -96,17 +83,4 @@ internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor 
     }
 
     private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
-
-    /// <summary>Stops a read nobody will use and waits for it, so that nothing keeps running behind the answer.</summary>
-    private static async Task ForgetAsync(Task<TicketMark?>? read, CancellationTokenSource cancel)
-    {
-        if (read is null)
-        {
-            return;
-        }
-
-        await cancel.CancelAsync();
-        await Task.WhenAny(read); // never throws: whatever the read came to is of no use, and must not replace the caller's failure
-        _ = read.Exception;       // observed, so that a failed read is not reported as unobserved
-    }
 }

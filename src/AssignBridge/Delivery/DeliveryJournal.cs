@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using AssignBridge.Assignments;
+using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Storage;
 using AssignBridge.Platform.Telemetry;
 using Azure.Data.Tables;
 using Azure;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Delivery;
@@ -19,14 +21,18 @@ internal sealed class DeliveryJournal
 {
     private const int ChunkBytes = 60 * 1_024; // a table property holds at most 64 KiB
     private const int MaxChunks = 15;          // and an entity at most 1 MiB
+    private const int MaxEffectBytes = 180 * 1_024; // effects a row carries; more are written before the outcome instead
+    private static readonly TimeSpan MarkLifetime = TimeSpan.FromMinutes(10);
 
     private readonly TableClient _table;
     private readonly JournalOptions _options;
     private readonly TimeProvider _time;
     private readonly LazyTable _lazy;
+    private readonly MemoryCache _marks;
 
     public DeliveryJournal(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
     {
+        _marks = BoundedMemoryCache.Create(10_000, time);
         _options = options.Value;
         _table = tables.GetTableClient(_options.TableName);
         _lazy = new LazyTable(_table);
@@ -37,8 +43,11 @@ internal sealed class DeliveryJournal
 
     // Records a delivery, or finds the one already recorded under the same sender and delivery id
     // (SameBody false when a different request reused the id). A new delivery is claimed by the caller for
-    // ClaimSeconds, and that first attempt is already counted.
-    public async Task<(JournalEntry Entry, bool Created, bool SameBody)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
+    // ClaimSeconds, and that first attempt is already counted. For a ticket's event the same request (an entity-group
+    // transaction: the ticket's row sits in its sender's partition) also checks the ticket's newest applied event:
+    // the mark this instance holds is confirmed by its ETag, or a ticket never seen gets its row; so the attempt knows
+    // the mark without a read of its own. Only when another delivery changed the mark meanwhile is it read.
+    public async Task<(JournalEntry Entry, bool Created, bool SameBody, TicketMark? Mark)> RecordAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
     {
         using var span = AssignBridgeTelemetry.Step("journal.record");
         var json = JsonSerializer.SerializeToUtf8Bytes(intent, JournalJsonContext.Default.AssignmentIntent);
@@ -55,23 +64,103 @@ internal sealed class DeliveryJournal
             ["Reference"] = intent.Reference,
         };
         WriteChunks(entity, json);
+        JournalEntry Recorded(ETag? etag) =>
+            new(intent, DeliveryStatus.Pending, 1, now, now, now.AddSeconds(_options.ClaimSeconds), null, hash, etag ?? ETag.All) { IntentBytes = json.Length };
 
         return await GuardAsync(async () =>
         {
             await EnsureTableAsync(cancellationToken);
+            var ticket = intent.Ticket;
+            var mark = ticket is null ? null : Known(intent.Source, ticket.Key);
             try
             {
+                // Three tries to confirm the mark, each after reading what another delivery wrote; then the row alone, with the mark last read.
+                for (var tries = 0; ticket is not null && tries < 3; tries++)
+                {
+                    TableTransactionAction check = mark is null
+                        ? new(TableTransactionActionType.Add, TicketRow(intent.Source, ticket.Key, null))
+                        : new(TableTransactionActionType.UpdateMerge, new TableEntity(entity.PartitionKey, RowKeys.TicketRow(ticket.Key)) { ["SeenAt"] = now }, mark.ETag);
+                    try
+                    {
+                        var responses = (await _table.SubmitTransactionAsync([new(TableTransactionActionType.Add, entity), check], cancellationToken)).Value;
+                        mark = (mark ?? new TicketMark(null, null, default)) with { ETag = responses[1].Headers.ETag ?? ETag.All };
+                        Keep(intent.Source, ticket.Key, mark);
+                        return (Recorded(responses[0].Headers.ETag), true, true, mark);
+                    }
+                    catch (TableTransactionFailedException exception) when (exception.FailedTransactionActionIndex == 1 && exception.Status is 409 or 412 or 404)
+                    {
+                        mark = await ReadTicketCoreAsync(intent.Source, ticket.Key, cancellationToken);
+                    }
+                }
+
                 var response = await _table.AddEntityAsync(entity, cancellationToken);
-                return (new JournalEntry(intent, DeliveryStatus.Pending, 1, now, now, now.AddSeconds(_options.ClaimSeconds), null, hash, response.Headers.ETag ?? ETag.All), true, true);
+                return (Recorded(response.Headers.ETag), true, true, mark);
             }
-            catch (RequestFailedException exception) when (exception.Status == 409)
+            catch (RequestFailedException exception) when (exception.Status == 409 && exception is not TableTransactionFailedException { FailedTransactionActionIndex: > 0 })
             {
                 var existing = await _table.GetEntityAsync<TableEntity>(entity.PartitionKey, entity.RowKey, cancellationToken: cancellationToken);
                 var found = Read(existing.Value)
                     ?? throw new JournalUnavailableException($"The journal row of delivery {intent.DeliveryId} cannot be read.", new InvalidDataException(existing.Value.RowKey));
-                return (found, false, found.BodyHash == hash);
+                return (found, false, found.BodyHash == hash, (TicketMark?)null);
             }
         }, cancellationToken);
+    }
+
+    /// <summary>The newest applied event of a ticket of <paramref name="source"/> (null when none was recorded), read from its row.</summary>
+    public Task<TicketMark?> ReadTicketAsync(string source, TicketRef ticket, CancellationToken cancellationToken = default) =>
+        GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            return await ReadTicketCoreAsync(source, ticket.Key, cancellationToken);
+        }, cancellationToken);
+
+    private async Task<TicketMark?> ReadTicketCoreAsync(string source, string ticket, CancellationToken cancellationToken)
+    {
+        var stored = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKey(source), RowKeys.TicketRow(ticket), cancellationToken: cancellationToken);
+        var mark = stored.HasValue ? new TicketMark(stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"), stored.Value.ETag) : null;
+        Keep(source, ticket, mark);
+        return mark;
+    }
+
+    // Remembers the newest applied event of a ticket, starting from the mark the attempt decided on; an older one never
+    // replaces a newer one, even when two race (a conflict reads the row again and compares).
+    private async Task RememberAsync(string source, TicketOutcome outcome, CancellationToken cancellationToken)
+    {
+        var (ticket, seen) = outcome;
+        for (var attempt = 0; attempt < 3 && !TicketMark.IsSuperseded(ticket, seen); attempt++)
+        {
+            try
+            {
+                var row = TicketRow(source, ticket.Key, ticket);
+                var response = seen is null
+                    ? await _table.AddEntityAsync(row, cancellationToken)
+                    : await _table.UpdateEntityAsync(row, seen.ETag, TableUpdateMode.Replace, cancellationToken);
+                Keep(source, ticket.Key, new TicketMark(ticket.Sequence, ticket.ChangedAt, response.Headers.ETag ?? ETag.All));
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412 or 404)
+            {
+                seen = await ReadTicketCoreAsync(source, ticket.Key, cancellationToken); // another delivery wrote first: compare with theirs
+            }
+        }
+    }
+
+    private TableEntity TicketRow(string source, string ticket, TicketRef? applied) =>
+        new(PartitionKey(source), RowKeys.TicketRow(ticket)) { ["Ticket"] = ticket, ["Sequence"] = applied?.Sequence, ["ChangedAt"] = applied?.ChangedAt, ["SeenAt"] = _time.GetUtcNow() };
+
+    /// <summary>The mark of a ticket this instance last wrote or read; a guess until a conditional write confirms it.</summary>
+    private TicketMark? Known(string source, string ticket) => _marks.TryGetValue((source, ticket), out TicketMark? mark) ? mark : null;
+
+    private void Keep(string source, string ticket, TicketMark? mark)
+    {
+        if (mark is null)
+        {
+            _marks.Remove((source, ticket));
+        }
+        else
+        {
+            _marks.SetFor((source, ticket), mark, MarkLifetime);
+        }
     }
 
     // Takes a delivery for one attempt and counts that attempt now, before anything is tried: an attempt that never
@@ -87,10 +176,12 @@ internal sealed class DeliveryJournal
 
     /// <summary>
     /// Writes the result of an attempt (already counted by its claim), with the Kibana requests it applied so far
-    /// (<paramref name="done"/>) so that the next attempt does not send them again. False when another instance
-    /// changed the row meanwhile.
+    /// (<paramref name="done"/>) so that the next attempt does not send them again, what they applied
+    /// (<paramref name="effects"/>, until EffectProjector has written their rows) and, in the same request, the ticket's
+    /// newest applied event (<paramref name="ticket"/>). The row's new ETag; null when another instance changed it meanwhile.
     /// </summary>
-    public async Task<bool> CompleteAsync(JournalEntry claimed, DeliveryStatus status, string? error, DateTimeOffset? nextAttemptAt, IReadOnlyCollection<string>? done = null, CancellationToken cancellationToken = default)
+    public async Task<ETag?> CompleteAsync(JournalEntry claimed, DeliveryStatus status, string? error, DateTimeOffset? nextAttemptAt, IReadOnlyCollection<string>? done = null,
+        IReadOnlyList<AppliedEffect>? effects = null, TicketOutcome? ticket = null, CancellationToken cancellationToken = default)
     {
         using var span = AssignBridgeTelemetry.Step("journal.complete");
         var now = _time.GetUtcNow();
@@ -104,8 +195,77 @@ internal sealed class DeliveryJournal
             ["CompletedAt"] = status is DeliveryStatus.Applied or DeliveryStatus.Rejected or DeliveryStatus.Dead ? now : null,
             ["Done"] = status is DeliveryStatus.Retrying ? DoneText(done) : null,
         };
-        return await TryMergeAsync(entity, claimed.ETag, cancellationToken) is not null;
+        if (effects is { Count: > 0 })
+        {
+            var chunks = JsonSerializer.SerializeToUtf8Bytes(effects, JournalJsonContext.Default.IReadOnlyListAppliedEffect).Chunk(ChunkBytes).ToList();
+            for (var i = 0; i < chunks.Count; i++)
+            {
+                entity[$"Effects{i}"] = chunks[i];
+            }
+
+            entity["EffectChunks"] = chunks.Count;
+            entity["Projected"] = false;
+        }
+
+        if (ticket is null || ticket.Ticket.Sequence is null && ticket.Ticket.ChangedAt is null || TicketMark.IsSuperseded(ticket.Ticket, ticket.Seen))
+        {
+            return await TryMergeAsync(entity, claimed.ETag, cancellationToken);
+        }
+
+        return await GuardAsync<ETag?>(async () =>
+        {
+            var row = TicketRow(claimed.Source, ticket.Ticket.Key, ticket.Ticket);
+            TableTransactionAction remember = ticket.Seen is null
+                ? new(TableTransactionActionType.Add, row)
+                : new(TableTransactionActionType.UpdateReplace, row, ticket.Seen.ETag);
+            try
+            {
+                var responses = (await _table.SubmitTransactionAsync([new(TableTransactionActionType.UpdateMerge, entity, claimed.ETag), remember], cancellationToken)).Value;
+                Keep(claimed.Source, ticket.Ticket.Key, new TicketMark(ticket.Ticket.Sequence, ticket.Ticket.ChangedAt, responses[1].Headers.ETag ?? ETag.All));
+                return responses[0].Headers.ETag ?? ETag.All;
+            }
+            catch (TableTransactionFailedException exception) when (exception.Status is 409 or 412 or 404)
+            {
+                // Another delivery of the ticket wrote its mark meanwhile (or another instance took the row): each write
+                // on its own, the mark compared with theirs.
+                ETag? written = exception.FailedTransactionActionIndex == 0 ? null : await TryMergeCoreAsync(entity, claimed.ETag, cancellationToken);
+                await RememberAsync(claimed.Source, ticket, cancellationToken);
+                return written;
+            }
+        }, cancellationToken);
     }
+
+    /// <summary>Notes that the effects the row carries have their rows written; false when the row changed since <paramref name="etag"/> (its next outcome carries them again).</summary>
+    public async Task<bool> MarkProjectedAsync(string source, string deliveryId, ETag etag, CancellationToken cancellationToken = default) =>
+        await TryMergeAsync(new TableEntity(PartitionKey(source), RowKeys.Encode(deliveryId)) { ["Projected"] = true }, etag, cancellationToken) is not null;
+
+    /// <summary>Rows whose effects still wait for their rows, left by an attempt more than <paramref name="after"/> ago (its projection was cut off).</summary>
+    public async Task<IReadOnlyList<JournalEntry>> UnprojectedAsync(int max, TimeSpan after, CancellationToken cancellationToken = default)
+    {
+        var before = _time.GetUtcNow() - after;
+        return await GuardAsync(async () =>
+        {
+            await EnsureTableAsync(cancellationToken);
+            var rows = new List<JournalEntry>();
+            await foreach (var entity in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Projected eq false and ClaimedUntil le {before}"), maxPerPage: Math.Min(max, 1_000), cancellationToken: cancellationToken))
+            {
+                if (Read(entity) is { } entry)
+                {
+                    rows.Add(entry);
+                }
+
+                if (rows.Count >= max)
+                {
+                    break;
+                }
+            }
+
+            return (IReadOnlyList<JournalEntry>)rows;
+        }, cancellationToken);
+    }
+
+    /// <summary>How many bytes of effects a row can carry besides its intent (a row holds at most 1 MiB).</summary>
+    public static int EffectBudget(JournalEntry entry) => Math.Max(0, Math.Min(MaxEffectBytes, (960 * 1_024) - entry.IntentBytes));
 
     /// <summary>The row of a delivery; null when there is none (an id that cannot be a key has none either).</summary>
     public async Task<JournalEntry?> GetAsync(string source, string deliveryId, CancellationToken cancellationToken = default) =>
@@ -174,7 +334,7 @@ internal sealed class DeliveryJournal
     public async Task<IReadOnlyList<JournalEntry>> ListAsync(DeliveryStatus? status, string? source, int max, CancellationToken cancellationToken = default) =>
         await GuardAsync(async () =>
         {
-            var filters = new List<string> { "PartitionKey ne '$lease'" };
+            var filters = new List<string> { "PartitionKey ne '$lease'", $"(RowKey lt '{RowKeys.TicketRowsFrom}' or RowKey ge '{RowKeys.TicketRowsTo}')" };
             if (status is { } s)
             {
                 filters.Add(TableClient.CreateQueryFilter($"Status eq {JournalEntry.StatusName(s)}"));
@@ -246,18 +406,20 @@ internal sealed class DeliveryJournal
 
     /// <summary>Merges <paramref name="entity"/> into the row if it is still at <paramref name="etag"/>: its new ETag, or null when another instance changed or removed it first.</summary>
     private Task<ETag?> TryMergeAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken) =>
-        GuardAsync<ETag?>(async () =>
+        GuardAsync(() => TryMergeCoreAsync(entity, etag, cancellationToken), cancellationToken);
+
+    private async Task<ETag?> TryMergeCoreAsync(TableEntity entity, ETag etag, CancellationToken cancellationToken)
+    {
+        try
         {
-            try
-            {
-                var response = await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
-                return response.Headers.ETag ?? ETag.All;
-            }
-            catch (RequestFailedException exception) when (exception.Status is 412 or 404)
-            {
-                return null;
-            }
-        }, cancellationToken);
+            var response = await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Merge, cancellationToken);
+            return response.Headers.ETag ?? ETag.All;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 412 or 404)
+        {
+            return null;
+        }
+    }
 
     /// <summary>When the next attempt should be: exponential from <see cref="JournalOptions.RetryBaseSeconds"/>, full jitter, capped; never sooner than Kibana asked.</summary>
     public DateTimeOffset NextAttempt(int attemptsSoFar, TimeSpan? retryAfter)
@@ -326,6 +488,25 @@ internal sealed class DeliveryJournal
             return null;
         }
 
+        IReadOnlyList<AppliedEffect> effects = [];
+        if (entity.GetInt32("EffectChunks") is > 0 and var count)
+        {
+            var bytes = new List<byte>();
+            for (var i = 0; i < count && entity.TryGetValue($"Effects{i}", out var chunk) && chunk is byte[] part; i++)
+            {
+                bytes.AddRange(part);
+            }
+
+            try
+            {
+                effects = JsonSerializer.Deserialize([.. bytes], JournalJsonContext.Default.IReadOnlyListAppliedEffect) ?? [];
+            }
+            catch (JsonException)
+            {
+                effects = []; // damaged: the rows are not written, as when the effects were never carried
+            }
+        }
+
         return new JournalEntry(
             intent,
             status,
@@ -338,6 +519,9 @@ internal sealed class DeliveryJournal
             entity.ETag)
         {
             Done = entity.GetString("Done") is { Length: > 0 } done ? done.Split(' ', StringSplitOptions.RemoveEmptyEntries) : [],
+            Effects = effects,
+            Projected = entity.GetBoolean("Projected") ?? true,
+            IntentBytes = json.Count,
         };
     }
 

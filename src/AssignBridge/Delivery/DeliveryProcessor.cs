@@ -4,14 +4,7 @@ using AssignBridge.Kibana;
 using AssignBridge.People;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Secrets;
-
-
-
-
-
-
-
-
+using Azure;
 
 namespace AssignBridge.Delivery;
 
@@ -23,7 +16,7 @@ internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? O
 // Key Vault briefly down, a failure nobody foresaw); dead once the attempts are spent; rejected at once when
 // trying again cannot help (Kibana 400/401/403/404, people unmapped under the Reject policy, a request that breaks
 // a rule). Whatever the attempt throws, it ends in one of those states: nothing escapes to the caller.
-internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, ILogger<DeliveryProcessor> logger)
+internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, EffectProjector projector, ILogger<DeliveryProcessor> logger)
 {
     public Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken) => AttemptAsync(claimed, null, cancellationToken);
 
@@ -33,7 +26,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
     public async Task<AttemptResult> AttemptAsync(JournalEntry claimed, AttemptStart? start, CancellationToken cancellationToken)
     {
         using var telemetry = AssignBridgeTelemetry.Delivery(logger, claimed.Intent.Source, claimed.Intent.DeliveryId, claimed.Intent.Alerts.Count, "attempt"); // span + DeliveryId/Source logging scope
-        var progress = new AttemptProgress(claimed.Done);
+        var progress = new AttemptProgress(claimed.Done, claimed.Projected ? null : claimed.Effects, DeliveryJournal.EffectBudget(claimed));
         AssignmentOutcome? outcome = null;
         string? error;
         bool retryable;
@@ -69,16 +62,28 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
         DateTimeOffset? next = status == DeliveryStatus.Retrying ? journal.NextAttempt(claimed.Attempts - 1, retryAfter) : null;
 
         // Recorded even when the caller gave up waiting: the result must not be lost with the request. When even this
-        // write fails, the row keeps its claim and becomes due again when the claim expires; the attempt was counted.
-        bool written;
+        // write fails, the row keeps its claim and becomes due again when the claim expires; the attempt was counted,
+        // and the requests it applied are sent and recorded again (each is idempotent).
+        ETag? etag;
+        var effects = progress.Effects;
         try
         {
-            written = await journal.CompleteAsync(claimed, status, error, next, progress.Done, CancellationToken.None);
+            etag = await journal.CompleteAsync(claimed, status, error, next, progress.Done, effects, status == DeliveryStatus.Applied ? progress.Ticket : null, CancellationToken.None);
         }
         catch (JournalUnavailableException exception)
         {
             Log.OutcomeNotWritten(logger, claimed.Source, claimed.DeliveryId, JournalEntry.StatusName(status), exception.Message);
-            written = false;
+            etag = null;
+        }
+
+        var written = etag is not null;
+        if (etag is { } carried && effects.Count > 0)
+        {
+            projector.Start(claimed.Intent, carried, effects, progress.Fresh, progress.Holds);
+        }
+        else
+        {
+            progress.Release();
         }
 
         Log.Attempted(logger, claimed.Source, claimed.DeliveryId, claimed.Attempts, JournalEntry.StatusName(status), written, error ?? "none");

@@ -29,6 +29,15 @@ internal sealed record JournalEntry(
 {
     public IReadOnlyList<string> Done { get; init; } = [];
 
+    /// <summary>What the applied requests did, carried until their managed-assignee and audit rows are written (<see cref="Projected"/>).</summary>
+    public IReadOnlyList<AppliedEffect> Effects { get; init; } = [];
+
+    /// <summary>False while the rows of <see cref="Effects"/> may still be unwritten.</summary>
+    public bool Projected { get; init; } = true;
+
+    /// <summary>The size of the recorded intent, which bounds the effects the row can carry besides it.</summary>
+    public int IntentBytes { get; init; }
+
     public string Source => Intent.Source;
 
     public string DeliveryId => Intent.DeliveryId;
@@ -38,4 +47,5 @@ internal sealed record JournalEntry(
 
 /// <summary>The serialized form of an intent inside a journal row.</summary>
 [JsonSerializable(typeof(AssignmentIntent))]
+[JsonSerializable(typeof(IReadOnlyList<AppliedEffect>))]
 internal sealed partial class JournalJsonContext : JsonSerializerContext;

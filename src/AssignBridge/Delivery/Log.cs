@@ -24,6 +24,10 @@ internal static partial class Log
     public static partial void Handled(ILogger logger, string source, string deliveryId, long dequeueCount, string outcome);
     [LoggerMessage(4011, LogLevel.Warning, "A queue message that is not a delivery message was put in the poison queue ({Length} characters).")]
     public static partial void UnreadableMessage(ILogger logger, int length);
+    [LoggerMessage(4012, LogLevel.Warning, "Delivery {DeliveryId} from {Source}: the managed-assignee and audit rows of {Effects} applied requests could not be written ({Reason}); the journal row keeps them and the reconcile sweep writes them.")]
+    public static partial void ProjectionFailed(ILogger logger, string source, string deliveryId, int effects, string reason);
+    [LoggerMessage(4013, LogLevel.Information, "The reconcile sweep wrote the managed-assignee and audit rows of {Deliveries} deliveries whose writing was cut off.")]
+    public static partial void Projected(ILogger logger, int deliveries);
     [LoggerMessage(1101, LogLevel.Warning, "Delivery {DeliveryId} from {Source} rejected: {Count} people unmapped and the policy is Reject.")]
     public static partial void RejectedUnmapped(ILogger logger, string source, string deliveryId, int count);
     [LoggerMessage(1102, LogLevel.Information, "Delivery {DeliveryId} from {Source}: {Status} after {Requests} Kibana requests.")]

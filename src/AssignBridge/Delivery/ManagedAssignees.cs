@@ -1,20 +1,16 @@
 using AssignBridge.Assignments;
 using AssignBridge.Platform.Storage;
 using Azure.Data.Tables;
-using Azure;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Delivery;
-
-/// <summary>The newest event of a ticket the bridge applied, with the row's ETag for the next conditional write.</summary>
-internal sealed record TicketMark(long? Sequence, DateTimeOffset? ChangedAt, ETag ETag);
 
 /// <summary>A UID the bridge put on an alert, and why.</summary>
 internal sealed record ManagedAssignee(string Space, string AlertId, string Uid, string Source, string? Ticket, DateTimeOffset AssignedAt);
 
 // Which assignees the bridge put on which alert (and from which ticket), so that a reassignment removes only
-// people the bridge added and reconciliation repairs only what it manages; plus, per ticket, the newest event
-// applied, so that an older event never overrides a newer one. Alert rows live in a few bucket partitions
+// people the bridge added and reconciliation repairs only what it manages (each ticket's newest applied event lives
+// in the journal, beside its deliveries). Alert rows live in a few bucket partitions
 // (AlertPartition) with the alert's key leading the row key, one row per UID, so that a
 // delivery of thousands of alerts writes them in entity-group transactions of up to 100 rows; a removed UID is kept
 // as inactive rather than deleted, which keeps every write an idempotent upsert.
@@ -26,6 +22,11 @@ internal sealed class ManagedAssignees
     private readonly TableClient _table;
     private readonly TimeProvider _time;
     private readonly LazyTable _lazy;
+
+    // What Kibana applied whose rows are still being written (EffectProjector writes them just after the sender's
+    // answer, from the journal row), read together with the table so that a reassignment right after sees them.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, Held> _held = new();
+    private long _heldCount;
 
     public ManagedAssignees(TableServiceClient tables, IOptions<JournalOptions> options, TimeProvider time)
     {
@@ -41,6 +42,7 @@ internal sealed class ManagedAssignees
         // versions before 1 Dec 2026 kept per alert, so that people the bridge assigned before an upgrade are still known.
         // A UID with a row in the current layout is decided by that row.
         var result = new System.Collections.Concurrent.ConcurrentDictionary<AlertRef, IReadOnlySet<string>>();
+        var held = _held.OrderBy(h => h.Key).Select(h => h.Value).ToList(); // before the table: rows written meanwhile are in one or the other
         await Parallel.ForEachAsync(alerts.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alert, token) =>
         {
             var key = RowKeys.AlertKey(alert.Space, alert.AlertId);
@@ -50,15 +52,22 @@ internal sealed class ManagedAssignees
             var decided = rows.Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
             var active = rows.Where(row => row.GetBoolean("Active") == true).Select(row => row.GetString("Uid")).ToHashSet(StringComparer.Ordinal);
             active.UnionWith((await legacy).Select(row => row.GetString("Uid")).Where(uid => !decided.Contains(uid)));
+            foreach (var effect in held.Where(h => h.Space == alert.Space && h.AlertIds.Contains(alert.AlertId)))
+            {
+                active.UnionWith(effect.Add);
+                active.ExceptWith(effect.Remove);
+            }
+
             result[alert] = active;
         });
         return result;
     }
 
     /// <summary>Records what one successful Kibana request did, in transactions per bucket. Idempotent: a retried delivery writes the same rows.</summary>
-    public async Task RecordAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed, AssignmentIntent intent, CancellationToken cancellationToken = default)
+    /// <param name="at">When Kibana applied it (now when null).</param>
+    public async Task RecordAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed, AssignmentIntent intent, DateTimeOffset? at = null, CancellationToken cancellationToken = default)
     {
-        var now = _time.GetUtcNow();
+        var now = at ?? _time.GetUtcNow();
         var batches = alertIds.Distinct(StringComparer.Ordinal)
             .SelectMany(alertId => added.Distinct(StringComparer.Ordinal).Select(uid => Row(alertId, uid, active: true))
                 .Concat(removed.Distinct(StringComparer.Ordinal).Select(uid => Row(alertId, uid, active: false))))
@@ -89,51 +98,21 @@ internal sealed class ManagedAssignees
         }
     }
 
-    /// <summary>The newest event of a ticket applied so far (null when none), read once per delivery and handed back to <see cref="RememberAsync"/>.</summary>
-    public async Task<TicketMark?> ReadTicketAsync(TicketRef ticket, CancellationToken cancellationToken = default)
+    /// <summary>Holds what one applied request did until its rows are written; disposing the result lets go.</summary>
+    public IDisposable Hold(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed)
     {
-        var stored = await GuardAsync(async () =>
-        {
-            await _lazy.EnsureAsync(cancellationToken);
-            return await _table.GetEntityIfExistsAsync<TableEntity>(TicketPartition(ticket.Key), "last", cancellationToken: cancellationToken);
-        }, cancellationToken);
-        return stored.HasValue ? new TicketMark(stored.Value!.GetInt64("Sequence"), stored.Value.GetDateTimeOffset("ChangedAt"), stored.Value.ETag) : null;
+        var id = Interlocked.Increment(ref _heldCount);
+        _held[id] = new Held(space, alertIds.ToHashSet(StringComparer.Ordinal), added, removed);
+        return new Release(() => _held.TryRemove(id, out _));
     }
 
-    /// <summary>True when <paramref name="ticket"/> is older than the newest event applied (sequence first, then time).</summary>
-    public static bool IsSuperseded(TicketRef ticket, TicketMark? newest) =>
-        newest is not null && IsOlder(ticket, newest.Sequence, newest.ChangedAt);
+    private sealed record Held(string Space, IReadOnlySet<string> AlertIds, IReadOnlyList<string> Add, IReadOnlyList<string> Remove);
 
-    // Remembers the newest applied event of a ticket, starting from what ReadTicketAsync saw; an older
-    // one never replaces a newer one, even when two race (a conflict reads the row again and compares).
-    public async Task RememberAsync(TicketRef ticket, TicketMark? seen, CancellationToken cancellationToken = default)
+    private sealed class Release(Action release) : IDisposable
     {
-        if (ticket.Sequence is null && ticket.ChangedAt is null)
-        {
-            return;
-        }
+        private Action? _release = release;
 
-        var row = new TableEntity(TicketPartition(ticket.Key), "last") { ["Ticket"] = ticket.Key, ["Sequence"] = ticket.Sequence, ["ChangedAt"] = ticket.ChangedAt };
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            try
-            {
-                if (seen is null)
-                {
-                    await GuardAsync(() => _table.AddEntityAsync(row, cancellationToken), cancellationToken);
-                }
-                else if (!IsSuperseded(ticket, seen))
-                {
-                    await GuardAsync(() => _table.UpdateEntityAsync(row, seen.ETag, TableUpdateMode.Replace, cancellationToken), cancellationToken);
-                }
-
-                return;
-            }
-            catch (JournalUnavailableException exception) when (exception.InnerException is RequestFailedException { Status: 409 or 412 })
-            {
-                seen = await ReadTicketAsync(ticket, cancellationToken); // another instance wrote first: compare with theirs
-            }
-        }
+        public void Dispose() => Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 
     /// <summary>Managed assignees written since <paramref name="since"/>, for the drift check.</summary>
@@ -143,12 +122,6 @@ internal sealed class ManagedAssignees
         var rows = await QueryAsync(filter, null, max, cancellationToken);
         return [.. rows.Select(row => new ManagedAssignee(row.GetString("Space"), row.GetString("AlertId"), row.GetString("Uid"), row.GetString("Source"), row.GetString("Ticket"), row.GetDateTimeOffset("AssignedAt") ?? since))];
     }
-
-    private static bool IsOlder(TicketRef ticket, long? storedSequence, DateTimeOffset? storedChangedAt) =>
-        ticket.Sequence is { } sequence && storedSequence is { } seen ? sequence < seen
-        : ticket.ChangedAt is { } changedAt && storedChangedAt is { } seenAt && changedAt < seenAt;
-
-    private static string TicketPartition(string key) => RowKeys.TicketPartition(key);
 
     public async Task EnsureTableAsync(CancellationToken cancellationToken) => await GuardAsync(async () =>
     {

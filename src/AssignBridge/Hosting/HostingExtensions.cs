@@ -124,6 +124,8 @@ internal static class HostingExtensions
         services.AddSingleton<AssignmentService>();
         services.AddSingleton<DeliveryJournal>();
         services.AddSingleton<ManagedAssignees>();
+        services.AddSingleton<EffectProjector>();
+        services.AddHostedService(sp => sp.GetRequiredService<EffectProjector>()); // lets the rows being written finish on stop
         services.AddSingleton<DeliveryProcessor>();
         services.AddSingleton<DeliveryIntake>();
         services.AddSingleton<DeliveryQueue>();

@@ -13,4 +13,6 @@ internal static partial class Log
 
     [LoggerMessage(4103, LogLevel.Warning, "Reconcile run failed and will run again on schedule: {Reason}")]
     public static partial void RunFailed(ILogger logger, string reason);
+    [LoggerMessage(4120, LogLevel.Warning, "Reconcile: the managed-assignee and audit rows left unwritten could not be written ({Reason}); the next run tries again.")]
+    public static partial void ProjectionSweepFailed(ILogger logger, string reason);
 }

@@ -18,7 +18,12 @@ internal sealed record ReconcileReport(
     [property: JsonPropertyName("queued")] int Queued,
     [property: JsonPropertyName("notQueued")] int NotQueued,
     [property: JsonPropertyName("durationMs")] long DurationMs,
-    [property: JsonPropertyName("drift")] DriftReport? Drift = null);
+    [property: JsonPropertyName("drift")] DriftReport? Drift = null)
+{
+    /// <summary>Deliveries whose managed-assignee and audit rows the run wrote, their own writing having been cut off.</summary>
+    [JsonPropertyName("projected")]
+    public int Projected { get; init; }
+}
 
 /// <summary>What the drift check compared, found missing in Kibana, and put back.</summary>
 internal sealed record DriftReport(
@@ -36,6 +41,7 @@ internal sealed class ReconcileService(
     DeliveryJournal journal,
     DeliveryQueue queue,
     ManagedAssignees managed,
+    EffectProjector projector,
     KibanaClient kibana,
     AuditLog audit,
     IOptions<ReconcileOptions> options,
@@ -81,6 +87,22 @@ internal sealed class ReconcileService(
             }
         }
 
+        // Rows whose managed-assignee and audit rows were still being written when their instance stopped: written
+        // now (from the effects the journal row carries), before the drift check reads the managed assignees.
+        var projected = 0;
+        if (!budget.IsCancellationRequested)
+        {
+            try
+            {
+                await projector.WhenIdleAsync().WaitAsync(budget.Token); // this instance's own, being written now
+                projected = await projector.SweepAsync(options.Value.BatchSize, TimeSpan.FromSeconds(options.Value.RequeueGraceSeconds), budget.Token);
+            }
+            catch (Exception exception) when (exception is JournalUnavailableException or AuditUnavailableException || StorageGuard.Reason(exception, budget.Token) is not null || exception is OperationCanceledException && budget.IsCancellationRequested)
+            {
+                Log.ProjectionSweepFailed(logger, exception is OperationCanceledException ? "ran out of time" : StorageGuard.Reason(exception, CancellationToken.None) ?? exception.Message);
+            }
+        }
+
         DriftReport? drift = null;
         if (options.Value.DriftCheck && !budget.IsCancellationRequested)
         {
@@ -89,7 +111,7 @@ internal sealed class ReconcileService(
 
         await audit.PurgeExpiredAsync(budget.Token); // audit retention, a bounded batch per run; never throws
 
-        var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift);
+        var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift) { Projected = projected };
         Log.Ran(logger, report.Overdue, report.Queued, report.NotQueued, report.DurationMs);
         AssignBridgeTelemetry.Reconciled(report.Ran, report.Drift is { } found ? (found.Found, found.Repaired) : null);
         return report;

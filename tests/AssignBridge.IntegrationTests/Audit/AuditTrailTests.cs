@@ -76,6 +76,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         bridge.Kibana.State.SeedAlert("default", "alert-1");
 
         using var response = await bridge.Client.PostAsJsonAsync("/api/assignments", new { alertIds = new[] { "alert-1" }, add = new[] { "uid:u_alice_0" }, reference = "SOC-9" });
+        await bridge.RecordedAsync();
         var record = Assert.Single(await QueryAsync(bridge, "?ticket=SOC-9"))!;
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
@@ -138,6 +139,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
         request.Headers.Add("Idempotency-Key", deliveryId);
         using var response = await bridge.Client.SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await bridge.RecordedAsync(); // the audit rows are written just after the answer
     }
 
     private static async Task<JsonArray> QueryAsync(BridgeHarness bridge, string query)

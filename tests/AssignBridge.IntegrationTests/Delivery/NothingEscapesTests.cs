@@ -193,7 +193,7 @@ public sealed class NothingEscapesTests(AzuriteFixture azurite, ITestOutputHelpe
         var intent = new AssignBridge.Assignments.AssignmentIntent("api", "lost-1", null, [new AssignBridge.Assignments.AlertRef("default", "alert-1")], [AssignBridge.People.PersonRef.ForUid("u_alice_0")], [], null);
 
         // Two instances claim the delivery in turn and stop before writing a result (their claims expire).
-        var (entry, created, _) = await journal.RecordAsync(intent);
+        var (entry, created, _, _) = await journal.RecordAsync(intent);
         Assert.True(created);
         Assert.Equal(1, entry.Attempts);
         await MakeDueAsync(bridge, "api", "lost-1");

@@ -67,6 +67,9 @@ public sealed class BridgeHarness : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Waits until the managed-assignee and audit rows of every delivery answered so far are written (the bridge writes them just after its answer).</summary>
+    public Task RecordedAsync() => Services.GetRequiredService<AssignBridge.Delivery.EffectProjector>().WhenIdleAsync();
+
     /// <param name="time">
     /// The clock the app reads for its schedules (journal back-off and claims, the reconcile sweep's grace, audit and cache
     /// times), moved by the test instead of waiting; the system clock when null. Waits for I/O stay on the system

@@ -24,7 +24,9 @@ public sealed class NotificationTests(AzuriteFixture azurite)
 
         using var response = await bridge.Client.PostAsJsonAsync("/api/assignments", new { space = "soc", alertIds = new[] { "alert-1" }, add = new[] { "slack:U1ALICE" }, reference = "SOC-77" });
 
-        // The notice is a message on the notice queue, sent by the SendNotice function (drained here), never in the background of the answer.
+        // The notice is a message on the notice queue, put there with the delivery's audit rows just after the answer,
+        // and sent by the SendNotice function (drained here).
+        await bridge.RecordedAsync();
         Assert.Single(await bridge.DrainNoticesAsync());
         var posted = JsonNode.Parse(await receiver.NextAsync(TimeSpan.FromSeconds(10)))!["text"]!.GetValue<string>();
 

@@ -34,6 +34,13 @@ internal static class RowKeys
     /// <summary>The partition of one ticket's rows (its newest event, audit), by its key or reference.</summary>
     public static string TicketPartition(string ticket) => "ticket|" + Hash(ticket);
 
+    // A ticket's row among the journal rows of its sender (its newest applied event): Encode writes '%' only before two
+    // hex digits, so no delivery id's key can start with "%ticket|".
+    public static string TicketRow(string ticket) => "%ticket|" + Hash(ticket);
+
+    /// <summary>The row keys <see cref="TicketRow"/> can give lie between these two.</summary>
+    public const string TicketRowsFrom = "%ticket|", TicketRowsTo = "%ticket}";
+
     private static string Hash(string text) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
     public static string Encode(string id)
