@@ -12,8 +12,10 @@
 # Each package is a plain `dotnet publish` output, self-contained linux-x64, with the executable at its root; the bench
 # starts it standalone (--urls=http://127.0.0.1:<port>, readiness GET /api/health), not under the Functions host. The
 # cold-start phase needs eight packages: the bridge and an empty ASP.NET Core app (bench/EmptyApp, the cold-start
-# floor), each ReadyToRun, composite ReadyToRun, plain JIT and Native AOT (when clang is installed); the other phases
-# only the bridge's ReadyToRun package, so only that one is published when cold does not run. It starts its own
+# floor), each ReadyToRun, composite ReadyToRun, plain JIT and Native AOT (when clang is installed), and an empty
+# isolated-worker app (bench/EmptyWorkerApp, ReadyToRun only: the floor when the bench's stand-in for the Functions host
+# starts the bridge as a worker); the other phases only the bridge's ReadyToRun package, so only that one is published
+# when cold does not run. It starts its own
 # in-memory Azurite from tools/node_modules (never installs it: run scripts/test.sh or `npm ci --prefix tools` once)
 # and hosts the Kibana simulator in process. Not part of scripts/test.sh: it takes several minutes.
 set -euo pipefail
@@ -55,15 +57,21 @@ if [[ $publish -eq 1 ]]; then
   projects=(src/AssignBridge/AssignBridge.csproj)
   flavours=(r2r)
   if runs cold; then
-    projects+=(bench/EmptyApp/EmptyApp.csproj)
+    projects+=(bench/EmptyApp/EmptyApp.csproj bench/EmptyWorkerApp/EmptyWorkerApp.csproj)
     flavours=(r2r composite jit aot)
   fi
   # The Functions SDK generates and restores a WorkerExtensions project, whose restore warns NU1603 (src/AssignBridge's
   # csproj lets that one warning through; -warnaserror on the command line reaches the generated project too).
   notaserror="NU1603"
   for project in "${projects[@]}"; do
-    name="$([[ $project == *EmptyApp* ]] && echo empty || echo bridge)"
+    case "$project" in
+      *EmptyWorkerApp*) name=emptyworker executable=EmptyWorkerApp ;;
+      *EmptyApp*) name=empty executable=EmptyApp ;;
+      *) name=bridge executable=AssignBridge ;;
+    esac
     for flavour in "${flavours[@]}"; do
+      # The worker floor is measured against the bridge's ReadyToRun package only.
+      if [[ $name == emptyworker && $flavour != r2r ]]; then continue; fi
       optional=0
       case "$flavour" in
         r2r) flags=(-p:PublishReadyToRun=true) ;;
@@ -100,7 +108,7 @@ if [[ $publish -eq 1 ]]; then
         fi
       fi
       unset aotnotaserror
-      if [[ ! -x "$packages/$name-$flavour/$([[ $name == empty ]] && echo EmptyApp || echo AssignBridge)" && $optional -eq 0 ]]; then
+      if [[ ! -x "$packages/$name-$flavour/$executable" && $optional -eq 0 ]]; then
         echo "publish $name ($flavour) wrote no executable at the package root ($packages/$name-$flavour)" >&2
         exit 1
       fi

@@ -376,6 +376,17 @@ if (options.Runs("cold"))
         }
     }
 
+    // Under the Functions worker (WorkerColdStart.cs): the bridge started by the bench's stand-in for the Functions host
+    // until its first delivery is applied, against an empty isolated-worker app's first 200 (bench/EmptyWorkerApp).
+    if (Directory.Exists(Path.Combine(options.Packages, "emptyworker-r2r")))
+    {
+        var worker = await WorkerColdStart.MeasureAsync(Path.Combine(options.Packages, "bridge-r2r"), Path.Combine(options.Packages, "emptyworker-r2r"), settings, runs, NewAlert);
+        Console.WriteLine($"  cold worker r2r: functions loaded {worker.BridgeLoadedMs:0} ms, first applied {worker.BridgeFirstAppliedMs:0} ms; empty worker app loaded {worker.EmptyLoadedMs:0} ms, first 200 {worker.EmptyFirst200Ms:0} ms");
+        report.Add("cold worker r2r", "first delivery applied (ms) vs the empty worker app's first 200", worker.BridgeFirstAppliedMs, worker.EmptyFirst200Ms, "<= 2x", r => r <= 2);
+        report.Add("cold worker r2r", "every function loaded (ms)", worker.BridgeLoadedMs, worker.EmptyLoadedMs, null, null);
+        report.Add("cold worker r2r", "RSS after the first answer (MiB)", worker.BridgeRssMiB, worker.EmptyRssMiB, null, null);
+    }
+
     // The stretch goal: the bridge's readiness against the plain JIT floor (the empty app, not compiled ahead).
     if (answering.TryGetValue("bridge aot", out var aot) && answering.TryGetValue("empty jit", out var jitFloor))
     {
