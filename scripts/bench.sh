@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# The benchmark suite (README "Performance"): warm overhead, burst and memory (phase load), the backlog after a Kibana
-# outage (backlog), cold start (cold); each figure set against a baseline measured in the same run, all on loopback.
-# Prints a Markdown table and writes artifacts/bench/results.json.
+# The benchmark suite (README "Performance"): warm overhead, burst and memory (phase load), storage requests per
+# delivery from Azurite's request log (storage), the backlog after a Kibana outage (backlog), cold start (cold); each
+# figure set against a baseline measured in the same run, all on loopback. Prints a Markdown table, writes
+# artifacts/bench/results.json and, from it, the README's Performance table (between its perf-table markers).
 #
 # Usage: scripts/bench.sh [--quick] [--no-publish] [--only PHASES] [--skip PHASES]
 #   --quick         fewer requests, cold-start runs and backlog deliveries (500 instead of 5,000; noisier figures)
 #   --no-publish    reuse the packages of the last run under artifacts/bench/packages
-#   --only PHASES   run only these phases, comma-separated: load, backlog, cold (e.g. --only backlog)
+#   --only PHASES   run only these phases, comma-separated: load, storage, backlog, cold (e.g. --only backlog)
 #   --skip PHASES   leave these phases out (e.g. --skip cold)
 #
 # Each package is a plain `dotnet publish` output, self-contained linux-x64, with the executable at its root; the bench
@@ -34,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --quick) quick=(--quick) ;;
     --no-publish) publish=0 ;;
     --only|--skip)
-      [[ $# -ge 2 ]] || { echo "$1 needs a comma-separated list of phases: load, backlog, cold" >&2; exit 2; }
+      [[ $# -ge 2 ]] || { echo "$1 needs a comma-separated list of phases: load, storage, backlog, cold" >&2; exit 2; }
       [[ $1 == --only ]] && only="$2" || skip="$2"
       phases+=("$1" "$2")
       shift ;;
@@ -119,3 +120,4 @@ fi
 echo "==> bench"
 dotnet run --project bench/AssignBridge.Bench -c Release -- --root "$root" --packages "$packages" \
   --out "$root/artifacts/bench/results.json" "${quick[@]}" "${phases[@]}"
+dotnet run --project bench/AssignBridge.Bench -c Release --no-build -- --results "$root/artifacts/bench/results.json" --readme "$root/README.md"

@@ -29,7 +29,8 @@ internal sealed partial class Azurite : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<Azurite> StartAsync(string repositoryRoot)
+    /// <param name="debugLog">Where Azurite writes its debug log (every request it receives); none when null.</param>
+    public static async Task<Azurite> StartAsync(string repositoryRoot, string? debugLog = null)
     {
         var executable = Path.Combine(repositoryRoot, "tools", "node_modules", ".bin", "azurite");
         if (!File.Exists(executable))
@@ -53,6 +54,12 @@ internal sealed partial class Azurite : IAsyncDisposable
         })
         {
             start.ArgumentList.Add(argument);
+        }
+
+        if (debugLog is not null)
+        {
+            start.ArgumentList.Add("--debug");
+            start.ArgumentList.Add(debugLog);
         }
 
         var ports = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -118,14 +118,28 @@ public static class KibanaSimulatorEndpoints
     private static async ValueTask<object?> ApplyFaultsAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var context = invocation.HttpContext;
-        var (latency, fault) = context.RequestServices.GetRequiredService<KibanaState>().Faults.TakeNext();
+        var faults = context.RequestServices.GetRequiredService<KibanaState>().Faults;
+        var (latency, fault) = faults.TakeNext();
         if (latency > TimeSpan.Zero)
         {
             var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             using var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+            var turn = faults.LatencyOneAtATime ? faults.TurnOf(context.GetRouteValue("space") as string ?? "default") : null;
             try
             {
-                await Task.Delay(latency, cancel.Token);
+                if (turn is not null)
+                {
+                    await turn.WaitAsync(cancel.Token);
+                }
+
+                try
+                {
+                    await Task.Delay(latency, cancel.Token);
+                }
+                finally
+                {
+                    turn?.Release();
+                }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
             {

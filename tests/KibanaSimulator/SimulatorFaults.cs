@@ -23,6 +23,18 @@ public sealed class SimulatorFaults
     }
 
     /// <summary>
+    /// Whether <see cref="Latency"/> is served one request at a time per space, the model of Kibana's assignees route
+    /// whose update-by-query with <c>refresh: true</c> refreshes the space's alerts index (refreshes of one shard run
+    /// one after another); false: every request waits its latency alongside the others, however many there are.
+    /// </summary>
+    public bool LatencyOneAtATime { get; set; }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
+
+    /// <summary>The one turn of a space's requests under <see cref="LatencyOneAtATime"/>.</summary>
+    internal SemaphoreSlim TurnOf(string space) => _turns.GetOrAdd(space, _ => new SemaphoreSlim(1));
+
+    /// <summary>
     /// The next <paramref name="count"/> requests answer <paramref name="statusCode"/> in Kibana's
     /// Boom shape (<c>"boom"</c>: core errors, e.g. the ELU rate limiter's 429) or SIEM shape
     /// (<c>"siem"</c>: Elasticsearch errors passed through <c>transformError</c>); see the facts
