@@ -9,7 +9,9 @@ using Azure;
 namespace AssignBridge.Delivery;
 
 /// <summary>What one attempt at a journaled delivery came to.</summary>
-internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? Outcome, string? Error, DateTimeOffset? NextAttemptAt);
+/// <param name="KibanaDown">It waits because Kibana could not be reached (no answer, 408 or 5xx) and did not ask for a wait of its own.</param>
+/// <param name="KibanaAnswered">It applied at least one Kibana request: Kibana is up.</param>
+internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? Outcome, string? Error, DateTimeOffset? NextAttemptAt, bool KibanaDown = false, bool KibanaAnswered = false);
 
 // Makes one attempt at a claimed delivery and writes its result to the journal: applied; retrying with
 // back-off when the failure may pass (Kibana 408/429/5xx or an answer that is not Kibana's, timeouts, a store or
@@ -31,6 +33,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
         string? error;
         bool retryable;
         TimeSpan? retryAfter = null;
+        int? kibanaStatus = null; // what Kibana answered the failed request (0: no answer), when a Kibana request failed
         if (claimed.Attempts > journal.MaxAttempts)
         {
             // Claimed once more after the last attempt never reported back (its instance stopped): the budget is spent.
@@ -47,10 +50,12 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
                     AssignmentStatus.Unmapped => ($"unmapped: {string.Join(", ", outcome.Unresolved.Select(u => u.Person))}", false, null),
                     _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
                 };
+                kibanaStatus = outcome.Error?.Status;
             }
             catch (Exception exception)
             {
                 (error, retryable, retryAfter) = Classify(exception, progress, cancellationToken);
+                kibanaStatus = (exception as KibanaRequestException)?.StatusCode;
                 Log.AttemptFailed(logger, claimed.Source, claimed.DeliveryId, exception.GetType().Name, retryable, error);
             }
         }
@@ -88,7 +93,8 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
 
         Log.Attempted(logger, claimed.Source, claimed.DeliveryId, claimed.Attempts, JournalEntry.StatusName(status), written, error ?? "none");
         AssignBridgeTelemetry.Attempted(claimed.Source, JournalEntry.StatusName(status), outcome?.Unresolved.Count ?? 0);
-        return new AttemptResult(status, outcome, error, next);
+        var kibanaDown = status == DeliveryStatus.Retrying && retryAfter is null && kibanaStatus is 0 or 408 or >= 500;
+        return new AttemptResult(status, outcome, error, next, kibanaDown, KibanaAnswered: progress.DoneNow > 0);
     }
 
     /// <summary>Why an attempt that threw ended, in words an operator can act on, and whether trying again may help.</summary>

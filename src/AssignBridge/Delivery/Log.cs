@@ -28,6 +28,8 @@ internal static partial class Log
     public static partial void ProjectionFailed(ILogger logger, string source, string deliveryId, int effects, string reason);
     [LoggerMessage(4013, LogLevel.Information, "The reconcile sweep wrote the managed-assignee and audit rows of {Deliveries} deliveries whose writing was cut off.")]
     public static partial void Projected(ILogger logger, int deliveries);
+    [LoggerMessage(4014, LogLevel.Information, "Kibana answered again: {Released} retries waiting out a back-off were made due at once ({Gone} already taken; failure: {Failure}).")]
+    public static partial void RetriesReleased(ILogger logger, int released, int gone, string failure);
     [LoggerMessage(1101, LogLevel.Warning, "Delivery {DeliveryId} from {Source} rejected: {Count} people unmapped and the policy is Reject.")]
     public static partial void RejectedUnmapped(ILogger logger, string source, string deliveryId, int count);
     [LoggerMessage(1102, LogLevel.Information, "Delivery {DeliveryId} from {Source}: {Status} after {Requests} Kibana requests.")]

@@ -61,6 +61,80 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
         }
     }
 
+    [Theory]
+    [InlineData(503, false)] // Kibana down: held, made due at once when Kibana applies a request again
+    [InlineData(429, true)] // Kibana asked for a wait: it is waited for
+    public async Task KibanaBack_RetriesWaitingForItAreDueAtOnce_NotAfterTheirBackOff(int status, bool askedToWait)
+    {
+        // The clock stands still: nothing is due by its back-off (30 s and more, and Azurite hides the message as long).
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Journal:RetryBaseSeconds"] = "30",
+            ["Kibana:MaxRetries"] = "0",
+        }, time: time);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.SeedAlert("default", "alert-2");
+        bridge.Kibana.State.Faults.FailNext(1, status, "boom", askedToWait ? TimeSpan.FromSeconds(120) : null);
+
+        using (var waiting = await PostAsync(bridge, "alert-1", "waits-1"))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, waiting.StatusCode);
+        }
+
+        Assert.Equal(askedToWait ? 0 : 1, bridge.Queue.Held.Count);
+        Assert.Empty(await bridge.DrainQueueAsync()); // hidden for its back-off
+
+        // Another delivery applies: Kibana is back.
+        using (var applied = await PostAsync(bridge, "alert-2", "applies-2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, applied.StatusCode);
+        }
+
+        await bridge.Queue.Held.WhenReleasedAsync();
+        var drained = await bridge.DrainQueueAsync();
+        var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
+        if (askedToWait)
+        {
+            Assert.Empty(drained);
+            Assert.Equal(DeliveryStatus.Retrying, (await journal.GetAsync("api", "waits-1"))!.Status);
+            Assert.Null(bridge.Kibana.State.GetAssignees("default", "alert-1"));
+        }
+        else
+        {
+            Assert.Equal(DeliveryStatus.Applied, Assert.Single(drained)!.Status);
+            Assert.Equal(DeliveryStatus.Applied, (await journal.GetAsync("api", "waits-1"))!.Status);
+            Assert.Equal(["u_alice_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+            Assert.Equal(0, bridge.Queue.Held.Count);
+        }
+    }
+
+    [Fact]
+    public async Task KibanaStillDown_NothingReleased_TheRetryKeepsItsBackOff()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Journal:RetryBaseSeconds"] = "30",
+            ["Kibana:MaxRetries"] = "0",
+        }, time: time);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.SeedAlert("default", "alert-2");
+        bridge.Kibana.State.Faults.FailNext(2, 503, "boom");
+
+        using (await PostAsync(bridge, "alert-1", "down-1"))
+        using (await PostAsync(bridge, "alert-2", "down-2"))
+        {
+        }
+
+        // Neither attempt applied a Kibana request: both wait out their back-off, and no attempt was spent early.
+        Assert.Equal(2, bridge.Queue.Held.Count);
+        await bridge.Queue.Held.WhenReleasedAsync();
+        Assert.Empty(await bridge.DrainQueueAsync());
+        var journal = bridge.Services.GetRequiredService<DeliveryJournal>();
+        Assert.Equal(1, (await journal.GetAsync("api", "down-1"))!.Attempts);
+    }
+
     [Fact]
     public async Task AttemptsSpent_DeadWithItsMessageInThePoisonQueue_ReplayAppliesOrQueuesAgain()
     {

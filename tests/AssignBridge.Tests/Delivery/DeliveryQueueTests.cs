@@ -77,6 +77,31 @@ public sealed class DeliveryQueueTests
     }
 
     [Fact]
+    public async Task KibanaDown_RetryHeld_ReleasedEarlyWhenAnAttemptAppliesAKibanaRequest()
+    {
+        var queue = Create();
+        var updates = new List<(string Id, string Receipt, string Text, TimeSpan Visible)>();
+        _queue.Setup(q => q.UpdateMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, string, TimeSpan, CancellationToken>((id, receipt, text, visible, _) => updates.Add((id, receipt, text, visible)))
+            .ReturnsAsync(Response.FromValue(QueuesModelFactory.UpdateReceipt("receipt-2", _time.GetUtcNow()), Mock.Of<Response>()));
+
+        await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-1"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 0: refused", _time.GetUtcNow().AddSeconds(40), KibanaDown: true));
+        await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-2"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 429", _time.GetUtcNow().AddSeconds(40)));
+        Assert.Equal(1, queue.Held.Count);
+        await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-3"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 503", _time.GetUtcNow().AddSeconds(40), KibanaDown: true));
+        Assert.Empty(updates); // no Kibana request applied yet
+
+        await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-4"), new AttemptResult(DeliveryStatus.Applied, null, null, null, KibanaAnswered: true));
+        await queue.Held.WhenReleasedAsync();
+
+        // Both messages (one id in this seam, so the second replaced the first) made visible now and Early.
+        var (id, receipt, text, visible) = Assert.Single(updates);
+        Assert.Equal(("id", "receipt", TimeSpan.Zero), (id, receipt, visible));
+        Assert.Equal(("d-3", true), (DeliveryMessage.Parse(text)!.DeliveryId, DeliveryMessage.Parse(text)!.Early));
+        Assert.Equal(0, queue.Held.Count);
+    }
+
+    [Fact]
     public async Task QueueUnavailable_FalseAndNothingThrown()
     {
         var queue = Create();

@@ -6,8 +6,7 @@ namespace AssignBridge.Platform.Queues;
 /// <summary>
 /// The delivery queue. Under the Functions host the queue trigger's own behaviour is set in host.json
 /// (<c>extensions.queues</c>); the values here are what the standalone poller does in its place, and they default to
-/// the same numbers. The poller takes one batch at a time (the host fetches the next batch while
-/// <c>newBatchThreshold</c> messages are still running): a standalone process drains a backlog more slowly.
+/// the same numbers.
 /// </summary>
 internal sealed class QueueOptions
 {
@@ -32,6 +31,10 @@ internal sealed class QueueOptions
     /// <summary>Messages taken per poll (host.json <c>batchSize</c>).</summary>
     [Range(1, 32)]
     public int BatchSize { get; set; } = 16;
+
+    /// <summary>The next batch is fetched once no more than this many messages are still being handled (host.json <c>newBatchThreshold</c>).</summary>
+    [Range(0, 1_000)]
+    public int NewBatchThreshold { get; set; } = 8;
 
     /// <summary>How long a message whose handling failed stays hidden before it is tried again (host.json <c>visibilityTimeout</c>).</summary>
     [Range(0, 3_600)]

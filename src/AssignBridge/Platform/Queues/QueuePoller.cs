@@ -31,20 +31,24 @@ internal sealed class QueuePoller(IQueueWork work, IOptions<QueueOptions> option
     {
         var settings = options.Value;
 
+        var messages = await ReceiveAsync(settings.BatchSize, cancellationToken);
+        return await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
+    }
+
+    /// <summary>Up to <paramref name="count"/> messages, hidden while they are handled; none when the queue cannot be read.</summary>
+    private async Task<QueueMessage[]> ReceiveAsync(int count, CancellationToken cancellationToken)
+    {
         // Hidden for the longest an attempt may take plus a margin, as the host renews a message while its function runs.
-        var hidden = TimeSpan.FromSeconds(settings.AttemptSeconds + 30);
-        QueueMessage[] messages;
+        var hidden = TimeSpan.FromSeconds(options.Value.AttemptSeconds + 30);
         try
         {
-            messages = (await work.Queue.ReceiveMessagesAsync(settings.BatchSize, hidden, cancellationToken)).Value;
+            return (await work.Queue.ReceiveMessagesAsync(count, hidden, cancellationToken)).Value;
         }
         catch (Exception exception) when (StorageGuard.Reason(exception, cancellationToken) is { } reason)
         {
             Log.PollFailed(logger, reason);
             return [];
         }
-
-        return await Task.WhenAll(messages.Select(message => HandleAsync(message, cancellationToken)));
     }
 
     private async Task<QueueOutcome?> HandleAsync(QueueMessage received, CancellationToken cancellationToken)
@@ -89,40 +93,51 @@ internal sealed class QueuePoller(IQueueWork work, IOptions<QueueOptions> option
         return null;
     }
 
-    /// <summary>Polls until the app stops: at once while there is work, backing off to the polling interval when the queue is empty.</summary>
+    /// <summary>
+    /// Polls until the app stops, as the host's listener does: the next batch is fetched as soon as no more than
+    /// <see cref="QueueOptions.NewBatchThreshold"/> messages are still being handled, at once while there is work, backing
+    /// off to the polling interval when the queue is empty.
+    /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
+        var settings = options.Value;
         var idle = TimeSpan.FromMilliseconds(100);
-        var longest = TimeSpan.FromMilliseconds(options.Value.PollingIntervalMilliseconds);
-        while (!stoppingToken.IsCancellationRequested)
+        var longest = TimeSpan.FromMilliseconds(settings.PollingIntervalMilliseconds);
+        var running = new HashSet<Task>();
+        try
         {
-            int taken;
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                taken = (await PollOnceAsync(stoppingToken)).Count;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
+                running.RemoveWhere(t => t.IsCompleted);
+                if (running.Count > settings.NewBatchThreshold)
+                {
+                    await Task.WhenAny(running);
+                    continue;
+                }
 
-            if (taken > 0)
-            {
-                idle = TimeSpan.FromMilliseconds(100);
-                continue;
-            }
+                var taken = await ReceiveAsync(settings.BatchSize, stoppingToken);
+                foreach (var message in taken)
+                {
+                    running.Add(HandleAsync(message, stoppingToken));
+                }
 
-            try
-            {
-                await Task.Delay(idle, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+                if (taken.Length > 0)
+                {
+                    idle = TimeSpan.FromMilliseconds(100);
+                    continue;
+                }
 
-            idle = idle * 2 < longest ? idle * 2 : longest;
+                // Empty: wait for the pause, or less when a running message ends (its retry may be due at once).
+                var pause = Task.Delay(idle, time, stoppingToken);
+                await (running.Count > 0 ? Task.WhenAny(Task.WhenAny(running), pause) : pause);
+                idle = idle * 2 < longest ? idle * 2 : longest;
+            }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(running); // each ends quietly on the stop: its message reappears after its hidden time
     }
 }
 
