@@ -1,6 +1,6 @@
 /*
  * AssignBridge: tell the bridge when a record's "Assigned to" changes, so the linked Kibana alerts follow.
- * Contract: docs/servicenow.md (version 1). Paste into a Business Rule (System Definition > Business Rules > New):
+ * Contract: docs/senders/servicenow.md (version 1). Paste into a Business Rule (System Definition > Business Rules > New):
  *
  *   Table:      incident (or sn_si_incident for Security Incident Response, or task for every task table)
  *   Advanced:   checked
