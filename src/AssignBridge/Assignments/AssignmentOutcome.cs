@@ -16,6 +16,9 @@ internal enum AssignmentStatus
 
     /// <summary>A request failed; <see cref="AssignmentOutcome.Error"/> says why and the spaces say what was applied before it.</summary>
     Failed,
+
+    /// <summary>A dry run: the requests were planned and audited, and Kibana was not called.</summary>
+    Planned,
 }
 
 /// <summary>Why a Kibana request failed: Kibana's status (0 when it never answered), its message, and whether trying again may help.</summary>
@@ -41,6 +44,7 @@ internal sealed record SpaceOutcome(
     public const string PartlyAppliedStatus = "partly-applied";
     public const string FailedStatus = "failed";
     public const string NotAttemptedStatus = "not-attempted";
+    public const string PlannedStatus = "planned";
 }
 
 internal sealed record ResolvedPerson(
@@ -55,7 +59,7 @@ internal sealed record UnresolvedPerson(
     [property: JsonPropertyName("role")] string Role,
     [property: JsonPropertyName("reason")] string Reason);
 
-/// <summary>Exactly what an assignment did: per space, per person, and any conflict the planner settled.</summary>
+/// <summary>Exactly what an assignment did (or, in a dry run, would do): per space, per person, and any conflict the planner settled.</summary>
 internal sealed record AssignmentOutcome(
     AssignmentStatus Status,
     IReadOnlyList<SpaceOutcome> Spaces,
@@ -64,6 +68,9 @@ internal sealed record AssignmentOutcome(
     IReadOnlyList<string> Notes,
     KibanaFailure? Error)
 {
+    /// <summary>The requests a dry run planned; empty otherwise.</summary>
+    public IReadOnlyList<KibanaOperation> Plan { get; init; } = [];
+
     public const string AddRole = "add";
     public const string RemoveRole = "remove";
 

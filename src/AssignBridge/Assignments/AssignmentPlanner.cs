@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using AssignBridge.Kibana;
 using AssignBridge.Platform.Validation;
 
@@ -11,8 +12,13 @@ using AssignBridge.Platform.Validation;
 
 namespace AssignBridge.Assignments;
 
-/// <summary>One assignees request to Kibana: a space, at most the configured number of alert ids, and the UIDs to add and remove.</summary>
-internal sealed record KibanaOperation(string Space, IReadOnlyList<string> AlertIds, IReadOnlyList<string> Add, IReadOnlyList<string> Remove);
+/// <summary>One assignees request to Kibana: a space, at most the configured number of alert ids, and the UIDs to add and remove.
+/// A dry run answers them as they are (<c>space</c>, <c>alerts</c>, <c>add</c>, <c>remove</c>).</summary>
+internal sealed record KibanaOperation(
+    [property: JsonPropertyName("space")] string Space,
+    [property: JsonPropertyName("alerts")] IReadOnlyList<string> AlertIds,
+    [property: JsonPropertyName("add")] IReadOnlyList<string> Add,
+    [property: JsonPropertyName("remove")] IReadOnlyList<string> Remove);
 
 /// <summary>The requests to send, and the UIDs that were asked both to be added and removed (kept as added).</summary>
 internal sealed record AssignmentPlan(IReadOnlyList<KibanaOperation> Operations, IReadOnlyList<string> AddedAndRemoved);

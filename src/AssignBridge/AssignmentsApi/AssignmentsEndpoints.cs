@@ -18,7 +18,8 @@ internal sealed record AssignmentResponse(
     [property: JsonPropertyName("spaces")] IReadOnlyList<SpaceOutcome> Spaces,
     [property: JsonPropertyName("people")] IReadOnlyList<ResolvedPerson> People,
     [property: JsonPropertyName("unresolved")] IReadOnlyList<UnresolvedPerson> Unresolved,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes);
+    [property: JsonPropertyName("notes")] IReadOnlyList<string> Notes,
+    [property: JsonPropertyName("plan"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<KibanaOperation>? Plan = null);
 
 /// <summary>The answer when the delivery is journaled but not (yet) applied: the journal will try again.</summary>
 internal sealed record AcceptedResponse(
@@ -36,6 +37,9 @@ internal static class AssignmentsEndpoints
     public const string DeliveryIdHeader = "Idempotency-Key";
     public const int MaxDeliveryIdLength = 200;
     public const string Source = "api";
+
+    /// <summary>The query parameter that makes a request a dry run: planned, audited and answered, not journaled or sent to Kibana.</summary>
+    public const string DryRunParameter = "dryRun";
 
     /// <summary>The authentication scheme (and policy) of the route: a bearer token of <c>Assignments:Tokens</c>.</summary>
     public const string TokenScheme = "AssignmentsToken";
@@ -86,7 +90,23 @@ internal static class AssignmentsEndpoints
                 $"{keyProblem}: it must be sent once, 1 to {MaxDeliveryIdLength} characters without control characters (tabs, line breaks) or surrounding spaces. Send a key like that, or none to let the bridge choose one.");
         }
 
+        if (!DryRun(request, out var dryRun))
+        {
+            return Refuse(logger, StatusCodes.Status400BadRequest, "dryRun not usable", $"The query parameter {DryRunParameter} must be sent once, as true or false.");
+        }
+
         var intent = new AssignmentIntent(Source, deliveryId, parsed.Reference, parsed.Alerts, parsed.Add, parsed.Remove, parsed.RequestedBy);
+        if (dryRun)
+        {
+            return await intake.DryRunAsync(intent, cancellationToken: cancellationToken) switch
+            {
+                IntakePlanned { Outcome: { Status: AssignmentStatus.Planned or AssignmentStatus.NothingToApply } outcome } => TypedResults.Ok(
+                    new AssignmentResponse("dry-run", deliveryId, outcome.Spaces, outcome.People, outcome.Unresolved, outcome.Notes, outcome.Plan)),
+                IntakePlanned planned => Answer(context, deliveryId, planned.Outcome),
+                var failed => Unplanned(context, (failed as IntakeNotRecorded)?.Reason),
+            };
+        }
+
         return await intake.AcceptAsync(intent, cancellationToken: cancellationToken) switch
         {
             IntakeNotRecorded => NotRecorded(context),
@@ -106,6 +126,13 @@ internal static class AssignmentsEndpoints
         context.Response.Headers.RetryAfter = "30";
         return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not record the delivery",
             detail: "The journal could not be written, so nothing was done. Send the same request again later.");
+    }
+
+    private static ProblemHttpResult Unplanned(HttpContext context, string? reason)
+    {
+        context.Response.Headers.RetryAfter = "30";
+        return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Could not plan the dry run",
+            detail: $"{reason ?? "The bridge's storage could not be used."} Nothing was done; send the request again later.");
     }
 
     private static Accepted<AcceptedResponse> Accepted(string deliveryId, AttemptResult attempt, int attempts) =>
@@ -168,6 +195,19 @@ internal static class AssignmentsEndpoints
         }
 
         return TypedResults.Problem(statusCode: statusCode, title: title, detail: detail, extensions: extensions);
+    }
+
+    /// <summary>Whether <c>?dryRun=</c> asks for a dry run; false when it is sent more than once or is not true or false.</summary>
+    private static bool DryRun(HttpRequest request, out bool dryRun)
+    {
+        var values = request.Query[DryRunParameter];
+        dryRun = false;
+        return values.Count switch
+        {
+            0 => true,
+            1 => bool.TryParse(values[0], out dryRun),
+            _ => false,
+        };
     }
 
     /// <summary>The caller's key, a fresh one when none was sent, or null when the key cannot be kept as it is (never replaced: that would apply a retry twice).</summary>

@@ -83,6 +83,13 @@ internal sealed class AuditLog
         }
     }
 
+    /// <summary>Records a request a dry run planned and did not send (Kibana's part left empty, the message saying so).</summary>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
+    public Task RecordPlannedAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
+        AssignmentIntent intent, CancellationToken cancellationToken = default) =>
+        WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Planned, new KibanaAnswer(0, null, null, null, null, null, "dry run: not sent to Kibana"),
+            _time.GetUtcNow(), Guid.NewGuid().ToString("n"), cancellationToken);
+
     /// <summary>What the bridge did to one alert, newest first.</summary>
     /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
     public Task<IReadOnlyList<AuditRecord>> ForAlertAsync(string space, string alertId, int top, CancellationToken cancellationToken = default) =>

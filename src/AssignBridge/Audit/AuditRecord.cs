@@ -23,6 +23,9 @@ internal sealed record AuditRecord(
 {
     public const string Applied = "applied";
     public const string Failed = "failed";
+
+    /// <summary>A dry run's request: planned, not sent.</summary>
+    public const string Planned = "planned";
 }
 
 /// <summary>Kibana's answer: the update-by-query counts when it applied, its status and message when it refused.</summary>

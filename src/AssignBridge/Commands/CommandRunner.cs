@@ -104,7 +104,8 @@ internal sealed class CommandRunner(
     }
 
     /// <param name="followUp">Who to tell the outcome when the first attempt does not finish it; it goes on the delivery queue with the delivery.</param>
-    public async Task<CommandResult> RunAsync(ChatCommand command, CommandContext context, TimeSpan deadline, FollowUpNote? followUp, CancellationToken cancellationToken)
+    /// <param name="dryRun">The sender is in dry run: plan the command, audit the plan and say what would happen; Kibana is not called.</param>
+    public async Task<CommandResult> RunAsync(ChatCommand command, CommandContext context, TimeSpan deadline, FollowUpNote? followUp, bool dryRun, CancellationToken cancellationToken)
     {
         var started = time.GetTimestamp();
         var space = command.Space ?? kibanaOptions.Value.DefaultSpace;
@@ -115,10 +116,14 @@ internal sealed class CommandRunner(
             : new AssignmentIntent(context.Source, context.DeliveryId, context.Reference, alerts, persons, [], context.RequestedBy);
 
         var attemptDeadline = deadline - LookupReserve > TimeSpan.FromMilliseconds(500) ? deadline - LookupReserve : deadline;
-        var result = await intake.AcceptAsync(intent, attemptDeadline, followUp, cancellationToken);
+        var result = dryRun ? await intake.DryRunAsync(intent, attemptDeadline, cancellationToken) : await intake.AcceptAsync(intent, attemptDeadline, followUp, cancellationToken);
         Log.Intake(logger, context.Source, context.DeliveryId, result.GetType().Name);
         switch (result)
         {
+            case IntakePlanned planned:
+                return new CommandFinished(DescribePlan(command, planned.Outcome));
+            case IntakeNotRecorded when dryRun:
+                return new CommandFinished("I could not plan this command (the bridge's storage is unavailable). Run it again in a minute.");
             case IntakeNotRecorded:
                 return new CommandFinished("I could not record this command (the bridge's storage is unavailable), so nothing was done. Run it again in a minute.");
             case IntakeRefused refused:
@@ -188,6 +193,37 @@ internal sealed class CommandRunner(
         foreach (var note in outcome.Notes)
         {
             text.Append(' ').Append(note);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>Words a dry run's plan: who would be assigned or unassigned on how many alerts, who was skipped; nothing changed.</summary>
+    public static string DescribePlan(ChatCommand command, AssignmentOutcome outcome)
+    {
+        var names = command.People.ToDictionary(p => p.Person.ToString(), p => p.Display, StringComparer.Ordinal);
+        var text = new StringBuilder("Dry run, nothing changed in Kibana: ");
+        if (outcome.Status == AssignmentStatus.Unmapped)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"this would be refused, {Join(outcome.Unresolved.Select(u => $"{Name(names, u.Person)} (`{u.Person}`)"))} {(outcome.Unresolved.Count == 1 ? "is" : "are")} not mapped to a Kibana user. {FixHint(null)}");
+            return text.ToString();
+        }
+
+        if (outcome.Plan.Count == 0)
+        {
+            text.Append("this would change nothing.");
+        }
+        else
+        {
+            var role = command.Verb == CommandVerb.Unassign ? AssignmentOutcome.RemoveRole : AssignmentOutcome.AddRole;
+            var who = Join(outcome.People.Where(p => p.Role == role).Select(p => $"{Name(names, p.Person)} (`{p.Uid}`)").Distinct());
+            text.Append(command.Verb == CommandVerb.Unassign ? $"this would unassign {who} from " : $"this would assign {who} to ");
+            text.Append(CultureInfo.InvariantCulture, $"{Plural(outcome.Plan.Sum(p => p.AlertIds.Count), "alert")} in space {Join(outcome.Plan.Select(p => $"`{p.Space}`").Distinct())} ({Plural(outcome.Plan.Count, "Kibana request")}).");
+        }
+
+        if (outcome.Unresolved.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" Skipped, not mapped to a Kibana user: {Join(outcome.Unresolved.Select(u => $"{Name(names, u.Person)} (`{u.Person}`)"))}.");
         }
 
         return text.ToString();

@@ -33,14 +33,79 @@ internal sealed class AssignmentService(
     {
         // Concurrent deliveries with the same assignees wait briefly to share one Kibana call; leaving here without one ends the wait for this one.
         using var onItsWay = start?.OnItsWay ?? batcher.Expect();
-        progress.At("reading the ticket's newest applied event");
-        var newest = intent.Ticket is null || start is { TicketKnown: true } ? start?.Ticket : await journal.ReadTicketAsync(intent.Source, intent.Ticket, cancellationToken);
-        if (intent.Ticket is not null && TicketMark.IsSuperseded(intent.Ticket, newest))
+        var plan = await PlanAsync(intent, start, dryRun: false, progress, cancellationToken);
+        if (plan.Ended is { } ended)
         {
-            return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null);
+            return ended;
         }
 
-        progress.At("resolving people in the mapping table");
+        var operations = plan.Operations;
+        progress.Planned = operations.Count;
+        if (operations.Count == 0)
+        {
+            plan.Notes.Add("Nobody is left to add or remove, so Kibana was not called.");
+            RememberTicket(intent, plan.Newest, progress);
+            return plan.Outcome(AssignmentStatus.NothingToApply, [], null);
+        }
+
+        var (spaces, error) = await SendAsync(intent, operations, plan.Newest, onItsWay, progress, cancellationToken);
+        var before = operations.Count(o => progress.IsDone(AttemptProgress.KeyOf(o))) - progress.DoneNow;
+        if (before > 0)
+        {
+            plan.Notes.Add($"{before} of {operations.Count} Kibana requests were applied by an earlier attempt and not sent again.");
+        }
+
+        Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
+        return plan.Outcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, error);
+    }
+
+    /// <summary>
+    /// A dry run: the people resolved and the Kibana requests planned exactly as <see cref="ApplyAsync"/> would, each
+    /// planned request audited as <c>planned</c>, and nothing sent to Kibana (it is not read either).
+    /// </summary>
+    /// <exception cref="PeopleUnavailableException">The people table could not be read.</exception>
+    /// <exception cref="JournalUnavailableException">The journal or the managed-assignees table could not be read.</exception>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
+    public async Task<AssignmentOutcome> DryRunAsync(AssignmentIntent intent, CancellationToken cancellationToken = default)
+    {
+        var plan = await PlanAsync(intent, start: null, dryRun: true, progress: null, cancellationToken);
+        if (plan.Ended is { } ended)
+        {
+            return ended;
+        }
+
+        foreach (var operation in plan.Operations)
+        {
+            await audit.RecordPlannedAsync(operation.Space, operation.AlertIds, operation.Add, operation.Remove, intent, cancellationToken);
+        }
+
+        plan.Notes.Add(plan.Operations.Count == 0
+            ? "Dry run: nobody is left to add or remove; Kibana would not be called."
+            : $"Dry run: {(plan.Operations.Count == 1 ? "this request was" : $"these {plan.Operations.Count} requests were")} planned and audited, not sent; Kibana was not called.");
+        Log.Outcome(logger, intent.Source, intent.DeliveryId, "planned", plan.Operations.Count);
+        var spaces = plan.Operations.GroupBy(o => o.Space, StringComparer.Ordinal)
+            .Select(g => new SpaceOutcome(g.Key, SpaceOutcome.PlannedStatus, g.Sum(o => o.AlertIds.Count), g.Count(), 0, 0, 0, [], null))
+            .ToList();
+        return plan.Outcome(AssignmentStatus.Planned, spaces, null) with
+        {
+            Plan = plan.Operations,
+        };
+    }
+
+    // Everything before the first Kibana request: the ticket's order, the people, whom to remove, the requests. An
+    // outcome in Ended when it ends there (an older event, unmapped people under Reject, Kibana failing the read of
+    // the current assignees).
+    private async Task<Planning> PlanAsync(AssignmentIntent intent, AttemptStart? start, bool dryRun, AttemptProgress? progress, CancellationToken cancellationToken)
+    {
+        progress?.At("reading the ticket's newest applied event");
+        var newest = intent.Ticket is null || start is { TicketKnown: true } ? start?.Ticket : await journal.ReadTicketAsync(intent.Source, intent.Ticket, cancellationToken);
+        var notes = new List<string>();
+        if (intent.Ticket is not null && TicketMark.IsSuperseded(intent.Ticket, newest))
+        {
+            return Planning.End(new AssignmentOutcome(AssignmentStatus.NothingToApply, [], [], [], [$"A newer event of {intent.Ticket.Key} was already applied; this older one changes nothing."], null));
+        }
+
+        progress?.At("resolving people in the mapping table");
         var adds = await ResolveAllAsync(intent.Add, allowDefault: true, cancellationToken);
         var removes = await ResolveAllAsync(intent.Remove, allowDefault: false, cancellationToken);
 
@@ -52,22 +117,21 @@ internal sealed class AssignmentService(
         if (unresolved.Count > 0 && peopleOptions.Value.UnmappedPolicy == UnmappedPolicy.Reject)
         {
             Log.RejectedUnmapped(logger, intent.Source, intent.DeliveryId, unresolved.Count);
-            return new AssignmentOutcome(AssignmentStatus.Unmapped, [], resolved, unresolved, [], null);
+            return Planning.End(new AssignmentOutcome(AssignmentStatus.Unmapped, [], resolved, unresolved, dryRun ? ["Dry run: nothing would be applied."] : [], null));
         }
 
         var addUids = adds.Where(r => r.IsResolved).Select(r => r.Uid!).Distinct(StringComparer.Ordinal).ToList();
         var removeUids = removes.Where(r => r.IsResolved).Select(r => r.Uid!).Distinct(StringComparer.Ordinal).ToList();
-        var notes = new List<string>();
         IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)> groups;
         try
         {
-            progress.At("reading whom the bridge assigned");
-            groups = await RemovalsAsync(intent, addUids, removeUids, notes, cancellationToken);
+            progress?.At("reading whom the bridge assigned");
+            groups = await RemovalsAsync(intent, addUids, removeUids, notes, dryRun, cancellationToken);
         }
         catch (KibanaRequestException exception)
         {
             var failure = new KibanaFailure(exception.StatusCode, exception.KibanaMessage, exception.IsRetryable, exception.RetryAfter);
-            return new AssignmentOutcome(AssignmentStatus.Failed, [], resolved, unresolved, notes, failure);
+            return Planning.End(new AssignmentOutcome(AssignmentStatus.Failed, [], resolved, unresolved, notes, failure));
         }
 
         var operations = new List<KibanaOperation>();
@@ -80,30 +144,23 @@ internal sealed class AssignmentService(
         }
 
         notes.InsertRange(0, conflicts.Select(uid => $"Kibana user {uid} was both added and removed (two identities map to it); it stays assigned."));
-        progress.Planned = operations.Count;
-        if (operations.Count == 0)
-        {
-            notes.Add("Nobody is left to add or remove, so Kibana was not called.");
-            RememberTicket(intent, newest, progress);
-            return new AssignmentOutcome(AssignmentStatus.NothingToApply, [], resolved, unresolved, notes, null);
-        }
+        return new Planning(newest, resolved, unresolved, notes, operations, null);
+    }
 
-        var (spaces, error) = await SendAsync(intent, operations, newest, onItsWay, progress, cancellationToken);
-        var before = operations.Count(o => progress.IsDone(AttemptProgress.KeyOf(o))) - progress.DoneNow;
-        if (before > 0)
-        {
-            notes.Add($"{before} of {operations.Count} Kibana requests were applied by an earlier attempt and not sent again.");
-        }
+    private sealed record Planning(TicketMark? Newest, List<ResolvedPerson> Resolved, List<UnresolvedPerson> Unresolved, List<string> Notes, List<KibanaOperation> Operations, AssignmentOutcome? Ended)
+    {
+        public static Planning End(AssignmentOutcome outcome) => new(null, [], [], [], [], outcome);
 
-        Log.Outcome(logger, intent.Source, intent.DeliveryId, error is null ? "applied" : "failed", operations.Count);
-        return new AssignmentOutcome(error is null ? AssignmentStatus.Applied : AssignmentStatus.Failed, spaces, resolved, unresolved, notes, error);
+        public AssignmentOutcome Outcome(AssignmentStatus status, IReadOnlyList<SpaceOutcome> spaces, KibanaFailure? error) =>
+            new(status, spaces, Resolved, Unresolved, Notes, error);
     }
 
     // Who to remove from which alerts, as groups of alerts sharing one removal set. A person or tool that names
     // whom to remove is obeyed; a ticket event removes only bridge-assigned people (or, when enforcing, everyone
     // the ticket does not name, as Kibana has them now).
+    // A dry run does not read Kibana: under EnforceTicketAssignees it says so and removes only the people named.
     private async Task<IReadOnlyList<(IReadOnlyList<AlertRef> Alerts, IReadOnlyList<string> Remove)>> RemovalsAsync(
-        AssignmentIntent intent, IReadOnlyList<string> addUids, List<string> removeUids, List<string> notes, CancellationToken cancellationToken)
+        AssignmentIntent intent, IReadOnlyList<string> addUids, List<string> removeUids, List<string> notes, bool dryRun, CancellationToken cancellationToken)
     {
         // Nothing to filter when nobody is to be removed (a first assignment): no managed-assignee read.
         if (intent.Ticket is null || (removeUids.Count == 0 && !journalOptions.Value.EnforceTicketAssignees))
@@ -112,6 +169,12 @@ internal sealed class AssignmentService(
         }
 
         var perAlert = new Dictionary<AlertRef, IReadOnlyList<string>>();
+        if (journalOptions.Value.EnforceTicketAssignees && dryRun)
+        {
+            notes.Add("Journal:EnforceTicketAssignees is on: applied, this would also remove every current assignee the ticket does not name; a dry run does not read Kibana, so they are not listed.");
+            return [(intent.Alerts, removeUids)];
+        }
+
         if (journalOptions.Value.EnforceTicketAssignees)
         {
             foreach (var space in intent.Alerts.GroupBy(a => a.Space, StringComparer.Ordinal))

@@ -1,5 +1,7 @@
 using AssignBridge.Assignments;
+using AssignBridge.Audit;
 using AssignBridge.Kibana;
+using AssignBridge.People;
 using AssignBridge.Platform.Telemetry;
 using Microsoft.Extensions.Options;
 
@@ -20,14 +22,40 @@ internal sealed record IntakeRedelivered(string DeliveryId, JournalEntry Entry, 
 /// <summary>A new delivery, journaled and attempted once (within the deadline); the journal holds whatever comes next.</summary>
 internal sealed record IntakeAttempted(string DeliveryId, JournalEntry Entry, AttemptResult Attempt) : IntakeResult(DeliveryId);
 
+/// <summary>A dry run: planned and audited, not journaled, and Kibana not called; the outcome holds the plan.</summary>
+internal sealed record IntakePlanned(string DeliveryId, AssignmentOutcome Outcome) : IntakeResult(DeliveryId);
+
 /// <summary>
 /// The one way a delivery enters the bridge, whichever sender it comes from: journal it (nothing is promised
 /// before that), recognise a redelivery, then make the first attempt; both within the sender's deadline. Past it the
 /// attempt is recorded as due again. A delivery the attempt did not finish is on the delivery queue before the sender
 /// is answered (a Flex instance may be recycled the moment it answers), visible when its next attempt is due.
 /// </summary>
-internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, DeliveryQueue queue, KibanaBatcher batcher, IOptions<JournalOptions> options, TimeProvider time, ILogger<DeliveryIntake> logger)
+internal sealed class DeliveryIntake(DeliveryJournal journal, DeliveryProcessor processor, AssignmentService service, DeliveryQueue queue, KibanaBatcher batcher, IOptions<JournalOptions> options, TimeProvider time, ILogger<DeliveryIntake> logger)
 {
+    /// <summary>
+    /// The way in for a source in dry run (<c>&lt;Source&gt;:DryRun</c>, <c>?dryRun=true</c>): the verified, parsed delivery is
+    /// planned as an attempt would plan it and audited, and nothing else happens; within the sender's deadline.
+    /// </summary>
+    public async Task<IntakeResult> DryRunAsync(AssignmentIntent intent, TimeSpan? deadline = null, CancellationToken cancellationToken = default)
+    {
+        using var telemetry = AssignBridgeTelemetry.Delivery(logger, intent.Source, intent.DeliveryId, intent.Alerts.Count, "dry-run");
+        var within = deadline ?? TimeSpan.FromSeconds(options.Value.InlineDeadlineSeconds);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(within);
+        try
+        {
+            return new IntakePlanned(intent.DeliveryId, await service.DryRunAsync(intent, limit.Token));
+        }
+        catch (Exception exception) when (exception is PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException
+            || exception is OperationCanceledException && limit.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = exception is OperationCanceledException ? $"The dry run did not finish within {within.TotalSeconds:0.#} s (timed out)." : exception.Message;
+            Log.NotRecorded(logger, intent.Source, intent.DeliveryId, reason);
+            return new IntakeNotRecorded(intent.DeliveryId, reason);
+        }
+    }
+
     /// <param name="followUp">Who to tell the outcome later when the first attempt does not finish it (a Slack response_url).</param>
     public async Task<IntakeResult> AcceptAsync(AssignmentIntent intent, TimeSpan? deadline = null, FollowUpNote? followUp = null, CancellationToken cancellationToken = default)
     {

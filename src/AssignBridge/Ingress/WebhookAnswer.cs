@@ -15,7 +15,11 @@ internal sealed record WebhookAnswer(
     [property: JsonPropertyName("spaces")] IReadOnlyList<SpaceOutcome>? Spaces = null,
     [property: JsonPropertyName("people")] IReadOnlyList<ResolvedPerson>? People = null,
     [property: JsonPropertyName("unresolved")] IReadOnlyList<UnresolvedPerson>? Unresolved = null,
-    [property: JsonPropertyName("notes")] IReadOnlyList<string>? Notes = null)
+    [property: JsonPropertyName("notes")] IReadOnlyList<string>? Notes = null,
+    [property: JsonPropertyName("plan")] IReadOnlyList<KibanaOperation>? Plan = null)
 {
     public const string Ignored = "ignored";
+
+    /// <summary>The source is in dry run: nothing was journaled or sent to Kibana; <see cref="Plan"/> says what would be.</summary>
+    public const string DryRun = "dry-run";
 }

@@ -78,6 +78,7 @@ internal static class WebhookResults
         IntakeRedelivered redelivered => TypedResults.Ok(new WebhookAnswer("duplicate", redelivered.DeliveryId,
             "Already received; nothing was done again.", JournalEntry.StatusName(redelivered.Entry.Status), redelivered.Entry.Attempts, redelivered.Entry.NextAttemptAt)),
         IntakeAttempted attempted => TypedResults.Ok(Attempted(attempted)),
+        IntakePlanned planned => TypedResults.Ok(Planned(planned)),
         _ => throw new InvalidOperationException("Unknown intake result."),
     };
 
@@ -100,9 +101,21 @@ internal static class WebhookResults
             DeliveryStatus.Rejected or DeliveryStatus.Dead => attempt.Error ?? outcome?.Error?.Message,
             _ => null,
         };
-        return new WebhookAnswer(status, attempted.DeliveryId, reason, JournalEntry.StatusName(attempt.Status), attempted.Entry.Attempts + 1,
+        return new WebhookAnswer(status, attempted.DeliveryId, reason, JournalEntry.StatusName(attempt.Status), attempted.Entry.Attempts,
             attempt.NextAttemptAt is { } next && attempt.Status == DeliveryStatus.Retrying ? next : null,
             outcome?.Spaces, outcome?.People, outcome?.Unresolved, outcome?.Notes);
+    }
+
+    private static WebhookAnswer Planned(IntakePlanned planned)
+    {
+        var outcome = planned.Outcome;
+        var reason = outcome.Status switch
+        {
+            AssignmentStatus.Planned => "Dry run: verified, parsed and planned; nothing was journaled and Kibana was not called.",
+            AssignmentStatus.Unmapped => $"Dry run: nothing would be applied, people are not mapped to Kibana users: {string.Join("; ", outcome.Unresolved.Select(u => $"{u.Person} ({u.Role}): {u.Reason}"))}.",
+            _ => "Dry run: nothing would be applied.",
+        };
+        return new WebhookAnswer(WebhookAnswer.DryRun, planned.DeliveryId, reason, Spaces: outcome.Spaces, People: outcome.People, Unresolved: outcome.Unresolved, Notes: outcome.Notes, Plan: outcome.Plan);
     }
 
     private static ProblemHttpResult NotRecorded(HttpContext context)

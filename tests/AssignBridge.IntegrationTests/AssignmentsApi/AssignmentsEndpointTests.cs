@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
 using KibanaSimulator;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AssignBridge.IntegrationTests.AssignmentsApi;
 
@@ -446,6 +447,59 @@ public sealed class AssignmentsEndpointTests(AzuriteFixture azurite)
         {
             Assert.DoesNotContain(bridge.Logs.Lines, line => line.Contains(secret, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task DryRun_QueryParameter_PlanAnsweredAndAudited_KibanaNotCalled_NothingJournaled()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string> { ["People:UnmappedPolicy"] = "SkipAndReport" });
+        bridge.Kibana.State.SeedAlert("default", "alert-1", "u_bob_0");
+        await bridge.MapAsync("jira", "known", "u_alice_0");
+
+        using var response = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments?dryRun=true", UriKind.Relative),
+            new { alertIds = new[] { "alert-1" }, add = new[] { "jira:known", "jira:stranger" }, remove = new[] { "uid:u_bob_0" } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await ReadAsync(response);
+        Assert.Equal("dry-run", body["status"]!.GetValue<string>());
+        var plan = Assert.Single(body["plan"]!.AsArray())!;
+        Assert.Equal(["u_alice_0"], plan["add"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(["u_bob_0"], plan["remove"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("jira:stranger", body["unresolved"]![0]!["person"]!.GetValue<string>());
+        Assert.Contains(body["notes"]!.AsArray(), n => n!.GetValue<string>().StartsWith("Dry run:", StringComparison.Ordinal));
+        Assert.Equal(["u_bob_0"], bridge.Kibana.State.GetAssignees("default", "alert-1"));
+        Assert.DoesNotContain(bridge.Kibana.State.Requests, r => r.Path.Contains("/signals/", StringComparison.Ordinal));
+        var audit = await bridge.Services.GetRequiredService<AssignBridge.Audit.AuditLog>().ForAlertAsync("default", "alert-1", 10);
+        Assert.Equal("planned", Assert.Single(audit).Result);
+        var journaled = 0;
+        try
+        {
+            await foreach (var _ in bridge.JournalTable.QueryAsync<Azure.Data.Tables.TableEntity>(maxPerPage: 10))
+            {
+                journaled++;
+            }
+        }
+        catch (Azure.RequestFailedException exception) when (exception.Status == 404)
+        {
+            // No journal table: nothing journaled.
+        }
+
+        Assert.Equal(0, journaled);
+    }
+
+    [Theory]
+    [InlineData("?dryRun=maybe")]
+    [InlineData("?dryRun=true&dryRun=false")]
+    public async Task DryRun_UnusableParameter_400NamesIt_NothingDone(string query)
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite);
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+
+        using var response = await bridge.Client.PostAsJsonAsync(new Uri("/api/assignments" + query, UriKind.Relative), new { alertIds = new[] { "alert-1" }, add = new[] { "uid:u_alice_0" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("dryRun", (await ReadAsync(response))["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Null(bridge.Kibana.State.GetAssignees("default", "alert-1"));
     }
 
     private static Task<HttpResponseMessage> PostAsync(BridgeHarness bridge, object body) =>

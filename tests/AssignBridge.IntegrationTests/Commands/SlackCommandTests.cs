@@ -75,6 +75,22 @@ public sealed class SlackCommandTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task DryRun_Assign_RepliesWithThePlanAndKibanaUntouched()
+    {
+        await using var bridge = await StartAsync(azurite, Settings(("Slack:DryRun", "true")));
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+
+        using var response = await PostAsync(bridge, Form("alert-1 to <@U1ALICE|alice>"));
+        var text = await TextAsync(response);
+
+        Assert.StartsWith("Dry run, nothing changed in Kibana: this would assign @alice (`u_alice_0`) to 1 alert in space `default` (1 Kibana request).", text, StringComparison.Ordinal);
+        Assert.Empty(bridge.Kibana.State.GetAssignees("default", "alert-1") ?? []);
+        Assert.DoesNotContain(bridge.Kibana.State.Requests, r => r.Path.EndsWith("/signals/assignees", StringComparison.Ordinal));
+        var audit = await bridge.Services.GetRequiredService<AssignBridge.Audit.AuditLog>().ForAlertAsync("default", "alert-1", 10);
+        Assert.Equal("planned", Assert.Single(audit).Result);
+    }
+
+    [Fact]
     public async Task Assign_EscapedMention_AppliedAndAnsweredWithoutSecrets()
     {
         await using var bridge = await StartAsync(azurite, Settings());

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AssignBridge.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using static AssignBridge.IntegrationTests.Sources.TicketWebhooks;
 
 namespace AssignBridge.IntegrationTests.Sources;
@@ -207,6 +208,32 @@ public sealed class JiraWebhookTests(AzuriteFixture azurite)
         Assert.Equal("jira.corp.example:20100:30555", answer["deliveryId"]!.GetValue<string>());
         Assert.Equal("duplicate", (await ReadAsync(again))["status"]!.GetValue<string>());
         Assert.Equal(["u_dave_0"], Assignees(bridge, "default", "alert-5"));
+    }
+
+    [Fact]
+    public async Task DryRun_AssignedIssue_AnsweredWithThePlan_AuditedAsPlanned_NothingJournaledOrSent()
+    {
+        await using var bridge = await StartAsync(new() { ["Jira:DryRun"] = "true" });
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        using var client = Client(bridge);
+
+        using var response = await PostJiraAsync(client, Fresh(Fixture(Assigned)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var answer = await ReadAsync(response);
+        Assert.Equal("dry-run", answer["status"]!.GetValue<string>());
+        var plan = Assert.Single(answer["plan"]!.AsArray())!;
+        Assert.Equal("default", plan["space"]!.GetValue<string>());
+        Assert.Equal("alert-1", Assert.Single(plan["alerts"]!.AsArray())!.GetValue<string>());
+        Assert.Equal("u_alice_0", Assert.Single(plan["add"]!.AsArray())!.GetValue<string>());
+        Assert.Equal("planned", answer["spaces"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(0, AssigneeRequests(bridge));
+        Assert.Equal(0, await JournalRowsAsync(bridge, "jira"));
+        Assert.Empty(Assignees(bridge, "default", "alert-1"));
+        var audit = await bridge.Services.GetRequiredService<AssignBridge.Audit.AuditLog>().ForAlertAsync("default", "alert-1", 10);
+        var row = Assert.Single(audit);
+        Assert.Equal("planned", row.Result);
+        Assert.Equal(["u_alice_0"], row.Added);
     }
 
     private Task<BridgeHarness> StartAsync(Dictionary<string, string>? more = null) => StartMappedAsync(azurite, more);

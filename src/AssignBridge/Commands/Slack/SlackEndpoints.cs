@@ -116,7 +116,7 @@ internal static class SlackEndpoints
         var deliveryId = DeliveryId(team, channel, user, Field(form, "trigger_id"), body);
         var commandContext = new CommandContext(Source, deliveryId, caller, $"slack:{team}/{user}", CommandRunner.Summary($"{command} {text}"));
         var note = followUp.Note(Field(form, "response_url"), parsed, commandContext);
-        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), note, cancellationToken);
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(slack.AckSeconds), slack.DryRun ? null : note, slack.DryRun, cancellationToken);
         if (result is CommandPending pending)
         {
             if (note is not null)

@@ -12,6 +12,9 @@ internal sealed class SlackOptions : ICommandAllowlist
     public const string SectionName = "Slack";
     public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";
 
+    /// <summary>Dry run for onboarding: commands are verified, parsed, resolved and planned, the plan is the reply and audited, and Kibana is not called (nothing is journaled).</summary>
+    public bool DryRun { get; set; }
+
     /// <summary>Workspaces (team ids) allowed to use the command; empty allows every workspace that holds the signing secret.</summary>
     public string[] AllowedTeams { get; set; } = [];
 

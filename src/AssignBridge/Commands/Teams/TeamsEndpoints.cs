@@ -81,7 +81,7 @@ internal static class TeamsEndpoints
         // Teams sends the same activity id again for the same message, so the journal recognises a resend.
         var deliveryId = activity.Id.Trim();
         var commandContext = new CommandContext(Source, deliveryId, caller, $"teams:{userId}", CommandRunner.Summary(text));
-        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), followUp: null, cancellationToken);
+        var result = await runner.RunAsync(parsed, commandContext, TimeSpan.FromSeconds(teams.DeadlineSeconds), followUp: null, teams.DryRun, cancellationToken);
         if (result is CommandPending)
         {
             Log.Pending(logger, deliveryId);

@@ -11,6 +11,9 @@ internal sealed class TeamsOptions : ICommandAllowlist
 {
     public const string SectionName = "Teams";
 
+    /// <summary>Dry run for onboarding: commands are verified, parsed, resolved and planned, the plan is the reply and audited, and Kibana is not called (nothing is journaled).</summary>
+    public bool DryRun { get; set; }
+
     /// <summary>The outgoing webhook's name as people @mention it, for usage text.</summary>
     [Required]
     public string WebhookName { get; set; } = "AssignBridge";

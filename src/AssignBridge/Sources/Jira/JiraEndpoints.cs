@@ -77,7 +77,10 @@ internal static class JiraEndpoints
             case JiraAssignment { Intent: var intent }:
                 var retry = request.Headers[RetryHeader].ToString();
                 Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count, retry.Length is > 0 and <= 10 ? retry : null);
-                var result = await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken: cancellationToken);
+                var deadline = TimeSpan.FromSeconds(limits.InlineDeadlineSeconds);
+                var result = limits.DryRun
+                    ? await intake.DryRunAsync(intent, deadline, cancellationToken)
+                    : await intake.AcceptAsync(intent, deadline, cancellationToken: cancellationToken);
                 return WebhookResults.FromIntake(context, result);
             default:
                 throw new InvalidOperationException("Unknown Jira reading.");

@@ -64,7 +64,10 @@ internal static class ServiceNowEndpoints
                 return WebhookResults.Ignored(ignored.Reason, ignored.DeliveryId);
             case ServiceNowAssignment { Intent: var intent }:
                 Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count);
-                return WebhookResults.FromIntake(context, await intake.AcceptAsync(intent, TimeSpan.FromSeconds(limits.InlineDeadlineSeconds), cancellationToken: cancellationToken));
+                var deadline = TimeSpan.FromSeconds(limits.InlineDeadlineSeconds);
+                return WebhookResults.FromIntake(context, limits.DryRun
+                    ? await intake.DryRunAsync(intent, deadline, cancellationToken)
+                    : await intake.AcceptAsync(intent, deadline, cancellationToken: cancellationToken));
             default:
                 throw new InvalidOperationException("Unknown ServiceNow reading.");
         }

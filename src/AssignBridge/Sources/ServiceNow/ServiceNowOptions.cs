@@ -12,6 +12,9 @@ internal sealed class ServiceNowOptions : IValidatableObject
 {
     public const string SectionName = "ServiceNow";
 
+    /// <summary>Dry run for onboarding: deliveries are verified, parsed, resolved and planned, the plan is answered and audited, and Kibana is not called (nothing is journaled).</summary>
+    public bool DryRun { get; set; }
+
     [Range(1_024, 16 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 256 * 1_024;
 
