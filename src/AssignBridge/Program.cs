@@ -20,7 +20,16 @@ if (HostingExtensions.StartedByFunctionsHost(args))
 }
 else
 {
-    await AssignBridgeApp.Build(args).RunAsync();
+    try
+    {
+        await AssignBridgeApp.Build(args).RunAsync();
+    }
+    catch (IOException exception) when (exception.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+    {
+        // Kestrel's own message names the address; the stack trace would say nothing more to whoever started it.
+        await Console.Error.WriteLineAsync($"{exception.Message} Another process listens there: stop it, or start the bridge on another port with --urls http://127.0.0.1:<port> (or ASPNETCORE_URLS).");
+        return 1;
+    }
 }
 
 return 0;
