@@ -1,7 +1,7 @@
 // AssignBridge on Azure: a Flex Consumption function app on the .NET isolated worker (dotnet-isolated 10.0), a
 // storage account without shared keys (mapping and journal tables, delivery queues, deployment container), a Key Vault
 // with RBAC (Kibana API key, bearer token, webhook secrets), Application Insights on Log Analytics, and the app
-// identity's role assignments. `azd up` deploys it with infra/main.parameters.json; see README "Deploy to Azure".
+// identity's role assignments. `azd up` deploys it with infra/main.parameters.json; see docs/deploy-azure.md.
 targetScope = 'subscription'
 
 @description('azd environment name; names and tags derive from it.')
@@ -21,7 +21,7 @@ param kibanaUrl string
 @description('Key Vault secret that holds the Kibana API key (the encoded value of Elasticsearch\'s create-API-key answer).')
 param kibanaApiKeySecretName string = 'kibana-api-key'
 
-@description('Optional: the Kibana API key, written to the vault at deployment. Empty: put it there yourself (README).')
+@description('Optional: the Kibana API key, written to the vault at deployment. Empty: put it there yourself (docs/deploy-azure.md).')
 @secure()
 param kibanaApiKey string = ''
 
@@ -254,7 +254,7 @@ output AZURE_KEY_VAULT_NAME string = keyVaultName
 output AZURE_STORAGE_ACCOUNT_NAME string = storageAccountName
 output FUNCTION_APP_URL string = baseUrl
 output HEALTH_URL string = '${baseUrl}/api/health'
-// Every route but health needs the function key too: ?code=<key> or the x-functions-key header (README).
+// Every route but health needs the function key too: ?code=<key> or the x-functions-key header (docs/deploy-azure.md).
 output ASSIGNMENTS_URL string = '${baseUrl}/api/assignments'
 output WEBHOOK_JIRA_URL string = '${baseUrl}/api/webhooks/jira'
 output WEBHOOK_SERVICENOW_URL string = '${baseUrl}/api/webhooks/servicenow'

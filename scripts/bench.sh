@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# The benchmark suite (README "Performance"): warm overhead, burst and memory (phase load), storage requests per
+# The benchmark suite (docs/performance.md): warm overhead, burst and memory (phase load), storage requests per
 # delivery from Azurite's request log (storage), the backlog after a Kibana outage (backlog), cold start (cold); each
 # figure set against a baseline measured in the same run, all on loopback. Prints a Markdown table, writes
-# artifacts/bench/results.json and, from it, the README's Performance table (between its perf-table markers).
+# artifacts/bench/results.json and, from it, the tables of docs/performance.md (every row) and README.md (the headline
+# rows), between their perf-table markers.
 #
 # Usage: scripts/bench.sh [--quick] [--no-publish] [--only PHASES] [--skip PHASES]
 #   --quick         fewer requests, cold-start runs and backlog deliveries (500 instead of 5,000; noisier figures)
@@ -120,4 +121,5 @@ fi
 echo "==> bench"
 dotnet run --project bench/AssignBridge.Bench -c Release -- --root "$root" --packages "$packages" \
   --out "$root/artifacts/bench/results.json" "${quick[@]}" "${phases[@]}"
-dotnet run --project bench/AssignBridge.Bench -c Release --no-build -- --results "$root/artifacts/bench/results.json" --readme "$root/README.md"
+dotnet run --project bench/AssignBridge.Bench -c Release --no-build -- --results "$root/artifacts/bench/results.json" \
+  --tables "$root/docs/performance.md" --headline "$root/README.md"

@@ -7,11 +7,11 @@ using KibanaSimulator;
 
 // scripts/bench.sh publishes the packages and runs this. Arguments: --packages <dir> --out <results.json> [--quick]
 // [--only load,backlog,cold] [--skip load,backlog,cold]. Each package is started standalone (ChildApp.cs).
-if (args.Contains("--readme"))
+if (args.Contains("--tables"))
 {
-    // scripts/bench.sh's last step: the README's Performance table, written from results.json (never copied by hand).
-    string Arg(string name) => args.SkipWhile(a => a != name).Skip(1).First();
-    await ReadmeTable.WriteAsync(Arg("--results"), Arg("--readme"));
+    // scripts/bench.sh's last step: the tables of docs/performance.md and the README, written from results.json (never copied by hand).
+    string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    await ResultTables.WriteAsync(Arg("--results")!, Arg("--tables")!, Arg("--headline"));
     return 0;
 }
 
@@ -370,7 +370,7 @@ if (options.Runs("cold"))
     };
     var variants = new List<(string Name, string Floor, string Exe, Dictionary<string, string> Environment, bool Bridge, bool Delivery)>();
     // Native AOT only when scripts/bench.sh could build it (it needs clang). Its first delivery is not measured: it
-    // fails there (Azure.Data.Tables creates tables with reflection-based JSON, which trimming breaks; README).
+    // fails there (Azure.Data.Tables creates tables with reflection-based JSON, which trimming breaks; docs/performance.md).
     string[] flavours = ["r2r", "composite", "jit", "aot"];
     foreach (var publish in flavours.Where(p => Directory.Exists(Path.Combine(options.Packages, $"bridge-{p}"))))
     {

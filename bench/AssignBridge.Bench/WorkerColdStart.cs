@@ -11,7 +11,7 @@ internal sealed record WorkerColdStartResult(
     double EmptyRssMiB);
 
 /// <summary>
-/// Cold start under the Functions worker (README "Performance"): each package started by the stand-in host
+/// Cold start under the Functions worker (docs/performance.md): each package started by the stand-in host
 /// (<see cref="WorkerHost"/>) as the Functions host starts an isolated worker, until the first answer of one HTTP
 /// function through the worker's Kestrel: the bridge's first Jira delivery applied (PostJiraWebhook), against an
 /// empty isolated-worker app's first 200 (bench/EmptyWorkerApp, GetHealth). Also when both had loaded every function

@@ -1,4 +1,4 @@
-// The function app's settings, named as the app reads them (README "Configuration": Section__Key). Secrets are Key
+// The function app's settings, named as the app reads them (docs/configuration.md: Section__Key). Secrets are Key
 // Vault references (@Microsoft.KeyVault(SecretUri=…)); the app stops at start-up naming any that did not resolve.
 // On Flex Consumption the runtime (dotnet-isolated 10.0) is functionAppConfig.runtime and the package runs from the
 // deployment container, so FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not
@@ -53,7 +53,7 @@ param keyVaultReferences object
 @description('Further plain settings (name to value).')
 param extraSettings object = {}
 
-// Chat commands (README "Slack slash command" and "Teams outgoing webhook"). Their secrets, Slack__SigningSecrets__0
+// Chat commands (docs/senders/slack.md and teams.md). Their secrets, Slack__SigningSecrets__0
 // and Teams__SecurityTokens__0 (…__1 while rotating), come through main.bicep's webhookSecrets as Key Vault references.
 @description('Plain chat-command settings (Commands__*, Slack__*, Teams__*: allowlists, deadlines), name to value.')
 param commandSettings object = {

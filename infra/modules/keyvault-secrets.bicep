@@ -1,5 +1,5 @@
-// Secrets written at deployment time, only those given a value: the rest are set by an operator (see README
-// "Deploy to Azure"). Works on a new or an existing vault.
+// Secrets written at deployment time, only those given a value: the rest are set by an operator (see docs/deploy-azure.md
+// "Secrets through webhookSecrets"). Works on a new or an existing vault.
 
 @description('Name of the vault (created by keyvault.bicep or brought by the caller).')
 param vaultName string

@@ -5,7 +5,7 @@ namespace AssignBridge.Hosting;
 // Checks every validated settings section once as the host starts, before Kestrel listens, so that a bad setting
 // stops the app with a message naming it. The sections are those of AppOptions, whose generated binders
 // and validators are called directly: the verdicts of ValidateOnStart, without building the options machinery
-// of every type through dependency injection before the host's first GET / (README "Performance"). Each
+// of every type through dependency injection before the host's first GET / (docs/performance.md). Each
 // section is validated again when first used.
 internal sealed class StartupOptionsCheck(IConfiguration configuration) : IHostedLifecycleService
 {

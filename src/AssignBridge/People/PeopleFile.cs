@@ -72,7 +72,7 @@ internal static class PeopleFile
         catch (JsonException exception)
         {
             var line = exception.LineNumber is { } n ? $"line {n + 1}" : "the file";
-            return new PeopleFileContent([], [new InvalidRow(line, $"not a JSON array of people (JSON error at {exception.Path}): each item an object with namespace, externalId and kibanaUid (README \"The mapping table\").")], 0, 0);
+            return new PeopleFileContent([], [new InvalidRow(line, $"not a JSON array of people (JSON error at {exception.Path}): each item an object with namespace, externalId and kibanaUid (docs/operations.md, \"The mapping table\").")], 0, 0);
         }
 
         var builder = new Builder();

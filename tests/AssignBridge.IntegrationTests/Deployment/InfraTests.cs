@@ -5,7 +5,7 @@ namespace AssignBridge.IntegrationTests.Deployment;
 
 /// <summary>
 /// infra/ builds and lints clean with the real Bicep CLI (scripts/bicep.sh restores it from NuGet), so CI fails on any
-/// Bicep warning; the deployment grants and locks down what README "Deploy to Azure" says it does; and azd deploys the
+/// Bicep warning; the deployment grants and locks down what docs/deploy-azure.md says it does; and azd deploys the
 /// isolated-worker project to it.
 /// </summary>
 public sealed partial class InfraTests

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AssignBridge.IntegrationTests.Hosting;
 
-/// <summary>What the app prepares once Kestrel listens, so that the first delivery does not wait for it (README "Performance").</summary>
+/// <summary>What the app prepares once Kestrel listens, so that the first delivery does not wait for it (docs/performance.md).</summary>
 [Collection("azurite")]
 public sealed class WarmupTests(AzuriteFixture azurite)
 {
