@@ -17,7 +17,7 @@ internal static class AdminAccess
     public const string DefaultLabel = "admin";
 
     public static AuthenticationBuilder AddAdminTokens(this AuthenticationBuilder authentication) =>
-        authentication.AddBearerTokens(Scheme, "Admin:Tokens", DefaultLabel, (logger, check) => Log.AdminUnauthorized(logger, check));
+        authentication.AddBearerTokens(Scheme, $"{AdminOptions.SectionName}:{AdminOptions.TokensKey}", DefaultLabel, (logger, check) => Log.AdminUnauthorized(logger, check));
 
     /// <summary>The standalone app's admin routes: the token by the authorization middleware, then <see cref="GuardedAsync"/> around the handler.</summary>
     public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group)

@@ -45,7 +45,7 @@ internal static class AssignmentsEndpoints
     public const string TokenScheme = "AssignmentsToken";
 
     public static AuthenticationBuilder AddAssignmentsTokens(this AuthenticationBuilder authentication) =>
-        authentication.AddBearerTokens(TokenScheme, "Assignments:Tokens", "api", (logger, check) => Log.Unauthorized(logger, check));
+        authentication.AddBearerTokens(TokenScheme, $"{AssignmentsOptions.SectionName}:{AssignmentsOptions.TokensKey}", "api", (logger, check) => Log.Unauthorized(logger, check));
 
     public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
     {

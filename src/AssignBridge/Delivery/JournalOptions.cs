@@ -3,15 +3,20 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Delivery;
 
+/// <summary>
+/// The delivery journal: a row per delivery, written before Kibana is called, through which every delivery is
+/// applied, retried with back-off or declared dead; and the table of the assignees the bridge manages.
+/// </summary>
 internal sealed class JournalOptions
 {
     public const string SectionName = "Journal";
 
+    /// <summary>The journal table, in the same storage account as the mapping table.</summary>
     [Required]
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Journal:TableName must be a legal Azure table name.")]
     public string TableName { get; set; } = "journal";
 
-    /// <summary>Which assignees the bridge put on which alert, and the newest event applied per ticket.</summary>
+    /// <summary>The table of the assignees the bridge put on each alert (the newest event applied per ticket is kept in the journal table).</summary>
     [Required]
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Journal:ManagedTableName must be a legal Azure table name.")]
     public string ManagedTableName { get; set; } = "managed";
@@ -30,6 +35,7 @@ internal sealed class JournalOptions
     [Range(1, 3_600)]
     public int RetryBaseSeconds { get; set; } = 30;
 
+    /// <summary>The longest back-off between attempts.</summary>
     [Range(1, 86_400)]
     public int RetryMaxSeconds { get; set; } = 3_600;
 
@@ -37,7 +43,7 @@ internal sealed class JournalOptions
     [Range(1, 300)]
     public int InlineDeadlineSeconds { get; set; } = 10;
 
-    /// <summary>How long an instance holds a delivery it works on; after that another instance may take it over.</summary>
+    /// <summary>How long an instance holds a delivery it works on; after that another instance may take it over (a crashed instance's deliveries are taken over so).</summary>
     [Range(1, 3_600)]
     public int ClaimSeconds { get; set; } = 120;
 }

@@ -1,12 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using AssignBridge.Platform.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Kibana;
 
+/// <summary>Where Kibana is and how the bridge calls its alert-assignees API.</summary>
 internal sealed class KibanaOptions
 {
     public const string SectionName = "Kibana";
+
+    /// <summary>
+    /// The Kibana API key itself, for local runs only: used when <c>KeyVault:Uri</c> is unset, logged as such, and
+    /// refused on Azure, where the key is read from Key Vault.
+    /// </summary>
+    [SecretSetting]
+    public const string ApiKeyKey = "ApiKey";
 
     /// <summary>Kibana's base URL, including any base path (for example https://kibana.example.com/kibana/).</summary>
     [Required(ErrorMessage = "Kibana:Url is required: the base URL of Kibana, for example https://kibana.example.com/.")]
@@ -28,7 +37,10 @@ internal sealed class KibanaOptions
     [Range(1, 600)]
     public int TotalTimeoutSeconds { get; set; } = 30;
 
-    /// <summary>Retries of a retryable failure (408, 429, 5xx, connection errors) within one call.</summary>
+    /// <summary>
+    /// Retries of a retryable failure (408, 429, 5xx, connection errors) within one call, with jittered exponential
+    /// back-off that honours <c>Retry-After</c>; 400, 401 and 403 are never retried.
+    /// </summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 2;
 
@@ -40,6 +52,7 @@ internal sealed class KibanaOptions
     [Range(0, 1_000)]
     public int CoalesceMilliseconds { get; set; } = 50;
 
+    /// <summary>The first back-off of a retry within one call.</summary>
     [Range(1, 60_000)]
     public int RetryBaseDelayMilliseconds { get; set; } = 250;
 }

@@ -1,23 +1,28 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Notifications;
 
 /// <summary>
-/// Where to tell people that alerts were assigned to them. Both URLs are credentials (whoever holds one may post):
-/// on Azure they are Key Vault references, and they never reach a log line or a span.
+/// Where to tell people that alerts were assigned to them; without a webhook URL no notices are sent. Each notice is a
+/// message on the queue <c>deliveries-notices</c>, posted by the <c>SendNotice</c> function (standalone: the poller),
+/// best effort and once. Both URLs are credentials (whoever holds one may post): on Azure they are Key Vault
+/// references, and they never reach a log line or a span.
 /// </summary>
 internal sealed class NotificationOptions : IValidatableObject
 {
     public const string SectionName = "Notifications";
 
-    /// <summary>A Slack incoming-webhook URL (posts to the channel the webhook was created for).</summary>
+    /// <summary>A Slack incoming-webhook URL (posts to the channel the webhook was created for); absolute https (http only to a loopback receiver).</summary>
+    [SecretSetting]
     public Uri? SlackWebhookUrl { get; set; }
 
-    /// <summary>A Teams incoming-webhook URL (Office 365 connector or a Workflows "post to a channel" URL).</summary>
+    /// <summary>A Teams incoming-webhook URL (Office 365 connector or a Workflows "post to a channel" URL); absolute https (http only to a loopback receiver).</summary>
+    [SecretSetting]
     public Uri? TeamsWebhookUrl { get; set; }
 
-    /// <summary>The Kibana address people open in a browser, for the links; default <c>Kibana:Url</c>.</summary>
+    /// <summary>The Kibana address people open in a browser, for the links (absolute http or https); <c>Kibana:Url</c> when unset.</summary>
     public Uri? KibanaPublicUrl { get; set; }
 
     /// <summary>Links listed in one message; the rest are counted.</summary>

@@ -16,19 +16,23 @@ internal enum UnmappedPolicy
     DefaultUid,
 }
 
+/// <summary>The mapping table from people in Jira, ServiceNow, Slack and Teams to Kibana users, and its lookup cache.</summary>
 internal sealed class PeopleOptions : IValidatableObject
 {
     public const string SectionName = "People";
 
+    /// <summary>The mapping table, in the storage account of the <c>Storage</c> section.</summary>
     [Required]
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "People:TableName must be a legal Azure table name.")]
     public string TableName { get; set; } = "people";
 
+    /// <summary>What to do with a person who has no mapping.</summary>
     public UnmappedPolicy UnmappedPolicy { get; set; } = UnmappedPolicy.Reject;
 
     /// <summary>The Kibana UID assigned in place of an unmapped person when the policy is <see cref="UnmappedPolicy.DefaultUid"/>.</summary>
     public string? DefaultUid { get; set; }
 
+    /// <summary>How long a mapping read from the table is used before it is read again.</summary>
     [Range(0, 86_400)]
     public int CacheSeconds { get; set; } = 300;
 
@@ -36,6 +40,7 @@ internal sealed class PeopleOptions : IValidatableObject
     [Range(0, 3_600)]
     public int NegativeCacheSeconds { get; set; } = 30;
 
+    /// <summary>Lookups (found or missed) the cache holds at most.</summary>
     [Range(1, 1_000_000)]
     public int CacheSize { get; set; } = 10_000;
 

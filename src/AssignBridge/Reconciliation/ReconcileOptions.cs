@@ -4,6 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Reconciliation;
 
+/// <summary>
+/// The reconciliation sweep: overdue journal rows are queued again, old audit rows deleted and, with
+/// <see cref="DriftCheck"/>, bridge-managed assignees that went missing in Kibana put back.
+/// </summary>
 internal sealed class ReconcileOptions : IValidatableObject
 {
     public const string SectionName = "Reconcile";

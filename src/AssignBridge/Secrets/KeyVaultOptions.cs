@@ -3,6 +3,10 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Secrets;
 
+/// <summary>
+/// Where the Kibana API key is kept: a Key Vault secret, read with <c>DefaultAzureCredential</c> (the managed identity
+/// on Azure; <c>AZURE_CLIENT_ID</c> picks a user-assigned one).
+/// </summary>
 internal sealed class KeyVaultOptions
 {
     public const string SectionName = "KeyVault";

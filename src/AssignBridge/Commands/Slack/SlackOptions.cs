@@ -1,16 +1,21 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands.Slack;
 
-/// <summary>
-/// The Slack slash command. The signing secrets live under <c>Slack:SigningSecrets</c> and are read by
-/// <see cref="SlackSignatureVerifier"/>, never bound here.
-/// </summary>
+/// <summary>The Slack slash command: who may use it, and how long its answers wait for Kibana.</summary>
 internal sealed class SlackOptions : ICommandAllowlist
 {
     public const string SectionName = "Slack";
     public const string DefaultResponseUrlPrefix = "https://hooks.slack.com/";
+
+    /// <summary>
+    /// The Slack app's signing secrets, checked by <see cref="SlackSignatureVerifier"/>. None configured: the route
+    /// refuses everyone.
+    /// </summary>
+    [SecretSetting(SettingShape.List)]
+    public const string SigningSecretsKey = "SigningSecrets";
 
     /// <summary>Dry run for onboarding: commands are verified, parsed, resolved and planned, the plan is the reply and audited, and Kibana is not called (nothing is journaled).</summary>
     public bool DryRun { get; set; }
@@ -48,6 +53,7 @@ internal sealed class SlackOptions : ICommandAllowlist
 
     public IEnumerable<string> EffectiveResponseUrlPrefixes => ResponseUrlPrefixes.Length == 0 ? [DefaultResponseUrlPrefix] : ResponseUrlPrefixes;
 
+    /// <summary>The largest slash-command body.</summary>
     [Range(1_024, 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 64 * 1_024;
 }

@@ -12,7 +12,7 @@ namespace AssignBridge.Commands.Slack;
 /// <remarks>Spec: https://api.slack.com/authentication/verifying-requests-from-slack (reference/webhook-sources.md §4).</remarks>
 internal sealed class SlackSignatureVerifier
 {
-    public const string SecretsSetting = "Slack:SigningSecrets";
+    public const string SecretsSetting = $"{SlackOptions.SectionName}:{SlackOptions.SigningSecretsKey}";
     public const string SignatureHeader = "X-Slack-Signature";
     public const string TimestampHeader = "X-Slack-Request-Timestamp";
     public static readonly TimeSpan Tolerance = TimeSpan.FromMinutes(5);

@@ -1,15 +1,20 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Commands.Teams;
 
-/// <summary>
-/// The Teams outgoing webhook. The security tokens live under <c>Teams:SecurityTokens</c> and are read by
-/// <see cref="TeamsSignatureVerifier"/>, never bound here.
-/// </summary>
+/// <summary>The Teams outgoing webhook: who may use it, and how long its answer waits for Kibana.</summary>
 internal sealed class TeamsOptions : ICommandAllowlist
 {
     public const string SectionName = "Teams";
+
+    /// <summary>
+    /// The outgoing webhooks' security tokens (base64, as Teams shows them when the webhook is created), one per
+    /// team's webhook, checked by <see cref="TeamsSignatureVerifier"/>. None configured: the route refuses everyone.
+    /// </summary>
+    [SecretSetting(SettingShape.List)]
+    public const string SecurityTokensKey = "SecurityTokens";
 
     /// <summary>Dry run for onboarding: commands are verified, parsed, resolved and planned, the plan is the reply and audited, and Kibana is not called (nothing is journaled).</summary>
     public bool DryRun { get; set; }
@@ -31,6 +36,7 @@ internal sealed class TeamsOptions : ICommandAllowlist
     [Range(0.5, 4.8)]
     public double DeadlineSeconds { get; set; } = 4;
 
+    /// <summary>The largest message body.</summary>
     [Range(1_024, 4 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 256 * 1_024;
 }

@@ -19,7 +19,7 @@ namespace AssignBridge.Commands.Teams;
 /// <remarks>Spec: https://learn.microsoft.com/microsoftteams/platform/webhooks-and-connectors/how-to/add-outgoing-webhook (reference/webhook-sources.md §5).</remarks>
 internal sealed class TeamsSignatureVerifier
 {
-    public const string TokensSetting = "Teams:SecurityTokens";
+    public const string TokensSetting = $"{TeamsOptions.SectionName}:{TeamsOptions.SecurityTokensKey}";
     private const string Scheme = "HMAC ";
 
     private readonly byte[][] _keys;

@@ -10,6 +10,10 @@ using OpenTelemetry.Trace;
 
 namespace AssignBridge.Platform.Telemetry;
 
+/// <summary>
+/// The app's own telemetry switches. Where traces, metrics and logs go is set by <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c>
+/// (Azure Monitor) or <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (an OTLP collector), outside this section.
+/// </summary>
 internal sealed class TelemetryOptions
 {
     public const string SectionName = "Telemetry";
@@ -17,7 +21,7 @@ internal sealed class TelemetryOptions
     /// <summary>Writes traces, metrics and logs to stdout when no other exporter is configured. Off by default (it is loud).</summary>
     public bool Console { get; set; }
 
-    /// <summary>Probes, once Kestrel listens, whether the Kibana key may assign alerts (a request that changes nothing); /api/health reports it.</summary>
+    /// <summary>Probes, once Kestrel listens, whether the Kibana key may assign alerts (a request that changes nothing); /api/health reports it as <c>checks.kibanaAccess</c>.</summary>
     public bool StartupCheck { get; set; } = true;
 }
 

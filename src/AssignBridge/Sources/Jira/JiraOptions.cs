@@ -1,21 +1,33 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using AssignBridge.Platform.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.Jira;
 
-/// <summary>
-/// How <c>POST /api/webhooks/jira</c> links tickets to alerts and bounds deliveries. The secrets live under
-/// <c>Jira:Secrets</c> (admin-webhook HMAC) and <c>Jira:AutomationSecrets</c> (Automation's header) and are read by
-/// <see cref="JiraSignatureVerifier"/>, not bound here.
-/// </summary>
+/// <summary>How <c>POST /api/webhooks/jira</c> checks deliveries, links tickets to alerts and spaces, and bounds deliveries.</summary>
 internal sealed class JiraOptions : IValidatableObject
 {
     public const string SectionName = "Jira";
 
+    /// <summary>
+    /// Admin-webhook secrets, checked against the HMAC-SHA256 signature in <c>X-Hub-Signature</c> by
+    /// <see cref="JiraSignatureVerifier"/>. None configured: admin-webhook deliveries are refused.
+    /// </summary>
+    [SecretSetting(SettingShape.List)]
+    public const string SecretsKey = "Secrets";
+
+    /// <summary>
+    /// Shared secrets Jira Automation sends in the <see cref="AutomationSecretHeader"/> header (or as
+    /// <c>Authorization: Bearer</c>). None configured: Automation deliveries are refused.
+    /// </summary>
+    [SecretSetting(SettingShape.List)]
+    public const string AutomationSecretsKey = "AutomationSecrets";
+
     /// <summary>Dry run for onboarding: deliveries are verified, parsed, resolved and planned, the plan is answered and audited, and Kibana is not called (nothing is journaled).</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>The largest delivery body.</summary>
     [Range(1_024, 16 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 4 * 1_024 * 1_024;
 

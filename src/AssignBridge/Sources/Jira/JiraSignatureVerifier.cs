@@ -23,8 +23,8 @@ internal enum JiraAuth
 /// </summary>
 internal sealed class JiraSignatureVerifier
 {
-    public const string SecretsSetting = "Jira:Secrets";
-    public const string AutomationSecretsSetting = "Jira:AutomationSecrets";
+    public const string SecretsSetting = $"{JiraOptions.SectionName}:{JiraOptions.SecretsKey}";
+    public const string AutomationSecretsSetting = $"{JiraOptions.SectionName}:{JiraOptions.AutomationSecretsKey}";
     public const string SignatureHeader = "X-Hub-Signature";
 
     private readonly byte[][] _hmacKeys;

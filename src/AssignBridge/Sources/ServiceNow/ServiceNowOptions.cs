@@ -1,20 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using AssignBridge.Platform.Configuration;
 using AssignBridge.Platform.Validation;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.ServiceNow;
 
-/// <summary>
-/// Limits and linking of <c>POST /api/webhooks/servicenow</c>. The secrets live under <c>ServiceNow:Secrets</c> and
-/// are read by <see cref="ServiceNowVerifier"/>, not bound here.
-/// </summary>
+/// <summary>How <c>POST /api/webhooks/servicenow</c> checks deliveries (docs/servicenow.md), names people and spaces, and bounds deliveries.</summary>
 internal sealed class ServiceNowOptions : IValidatableObject
 {
     public const string SectionName = "ServiceNow";
 
+    /// <summary>
+    /// HMAC keys or shared secrets (docs/servicenow.md), checked by <see cref="ServiceNowVerifier"/>. None configured:
+    /// every delivery is refused.
+    /// </summary>
+    [SecretSetting(SettingShape.List)]
+    public const string SecretsKey = "Secrets";
+
     /// <summary>Dry run for onboarding: deliveries are verified, parsed, resolved and planned, the plan is answered and audited, and Kibana is not called (nothing is journaled).</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>The largest delivery body.</summary>
     [Range(1_024, 16 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 256 * 1_024;
 
@@ -22,6 +28,7 @@ internal sealed class ServiceNowOptions : IValidatableObject
     [Range(1, 1_500)]
     public int MaxAlertIds { get; set; } = 1_000;
 
+    /// <summary>How long a delivery waits for Kibana before it is answered (the bridge finishes it later).</summary>
     [Range(1, 60)]
     public int InlineDeadlineSeconds { get; set; } = 5;
 

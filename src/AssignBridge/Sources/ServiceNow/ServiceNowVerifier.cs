@@ -22,7 +22,7 @@ internal enum ServiceNowAuth
 /// </summary>
 internal sealed class ServiceNowVerifier
 {
-    public const string SecretsSetting = "ServiceNow:Secrets";
+    public const string SecretsSetting = $"{ServiceNowOptions.SectionName}:{ServiceNowOptions.SecretsKey}";
     public const string SignatureHeader = "X-AssignBridge-Signature";
     public const string SecretHeader = "X-AssignBridge-Secret";
 
