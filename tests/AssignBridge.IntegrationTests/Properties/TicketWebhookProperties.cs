@@ -10,7 +10,7 @@ namespace AssignBridge.IntegrationTests.Properties;
 /// <summary>
 /// Generated Jira and ServiceNow deliveries, signed with the configured secret so every one reaches the parser: the
 /// shape of a real Jira Cloud assignment (Fixtures/jira/cloud-issue-assigned.json) and of the bridge's ServiceNow
-/// contract (docs/servicenow.md), with hostile values in the members the bridge reads and in some it does not.
+/// contract (docs/senders/servicenow.md), with hostile values in the members the bridge reads and in some it does not.
 /// </summary>
 [Collection("azurite")]
 public sealed class TicketWebhookProperties(AzuriteFixture azurite, ITestOutputHelper output)

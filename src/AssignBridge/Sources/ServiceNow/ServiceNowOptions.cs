@@ -5,13 +5,13 @@ using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sources.ServiceNow;
 
-/// <summary>How <c>POST /api/webhooks/servicenow</c> checks deliveries (docs/servicenow.md), names people and spaces, and bounds deliveries.</summary>
+/// <summary>How <c>POST /api/webhooks/servicenow</c> checks deliveries (docs/senders/servicenow.md), names people and spaces, and bounds deliveries.</summary>
 internal sealed class ServiceNowOptions : IValidatableObject
 {
     public const string SectionName = "ServiceNow";
 
     /// <summary>
-    /// HMAC keys or shared secrets (docs/servicenow.md), checked by <see cref="ServiceNowVerifier"/>. None configured:
+    /// HMAC keys or shared secrets (docs/senders/servicenow.md), checked by <see cref="ServiceNowVerifier"/>. None configured:
     /// every delivery is refused.
     /// </summary>
     [SecretSetting(SettingShape.List)]

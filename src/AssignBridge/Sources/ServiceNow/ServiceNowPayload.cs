@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace AssignBridge.Sources.ServiceNow;
 
-// The bridge's own contract for ServiceNow (ServiceNow has no standard webhook format; docs/servicenow.md), version 1.
+// The bridge's own contract for ServiceNow (ServiceNow has no standard webhook format; docs/senders/servicenow.md), version 1.
 // assigned_to must be present (null when unassigned); previous_assigned_to absent means "not known"
 // (an async Business Rule or a Flow has no previous record), null means "nobody was assigned".
 internal sealed record ServiceNowPayload(

@@ -16,7 +16,7 @@ internal enum ServiceNowAuth
 }
 
 /// <summary>
-/// Verifies ServiceNow deliveries (the contract in docs/servicenow.md): an HMAC-SHA256 of the raw body in base64, as
+/// Verifies ServiceNow deliveries (the contract in docs/senders/servicenow.md): an HMAC-SHA256 of the raw body in base64, as
 /// <c>GlideCertificateEncryption.generateMac(…, "HmacSHA256", body)</c> produces it, or the secret itself in a header;
 /// constant time, every configured secret tried (rotation), closed when none is configured. Never throws.
 /// </summary>
