@@ -27,6 +27,15 @@ internal static class HostingExtensions
     public static bool StartedByFunctionsHost(IEnumerable<string> args) =>
         args.Any(arg => arg.Equals(FunctionsHostArgument, StringComparison.OrdinalIgnoreCase) || arg.StartsWith(FunctionsHostArgument + "=", StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>
+    /// For <c>people …</c> and <c>audit …</c>, which were commands of this executable: where they are now. Null for
+    /// any other arguments.
+    /// </summary>
+    public static string? MovedToTheTool(IReadOnlyList<string> args) => args is ["people" or "audit", ..]
+        ? $"'{args[0]}' is a command of the assignbridge tool now, not of the bridge: run `assignbridge {string.Join(' ', args)}` " +
+          "(install it from src/AssignBridge.Cli, README \"Administering the table\"), or `dotnet run --project src/AssignBridge.Cli -- " + string.Join(' ', args) + "`."
+        : null;
+
     /// <summary>Standalone: on the URLs given (--urls, ASPNETCORE_URLS) or 127.0.0.1:7071, with an outer bound on every body.</summary>
     public static WebApplicationBuilder ListenStandalone(this WebApplicationBuilder builder)
     {
