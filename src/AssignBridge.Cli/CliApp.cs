@@ -3,7 +3,7 @@ using System.CommandLine.Help;
 
 namespace AssignBridge.Cli;
 
-/// <summary>The commands of the <c>assignbridge</c> tool: <c>people</c> and <c>audit</c>.</summary>
+/// <summary>The commands of the <c>assignbridge</c> tool: <c>people</c>, <c>audit</c> and <c>send</c>.</summary>
 internal static class CliApp
 {
     /// <summary>The tool's command (ToolCommandName in AssignBridge.Cli.csproj).</summary>
@@ -24,12 +24,13 @@ internal static class CliApp
         ParseResult? parsed = null;
         var console = new CommandConsole(output, error, services ?? (() => CliHost.BuildServices(CliHost.LoadConfiguration(parsed!.GetValue(environment), error))));
         // A command of the tool's name rather than a RootCommand, which takes the name of the assembly the tool runs.
-        var root = new Command(ToolName, "AssignBridge administration: the people mapping table and the audit trail.")
+        var root = new Command(ToolName, "AssignBridge administration: the people mapping table, the audit trail, and sample deliveries sent to a bridge.")
         {
             new HelpOption(),
             new VersionOption(),
             PeopleCommands.Build(console),
             AuditCommands.Build(console),
+            SendCommand.Build(console),
         };
         root.Options.Add(environment);
         parsed = root.Parse(args);

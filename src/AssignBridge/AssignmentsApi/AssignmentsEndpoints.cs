@@ -40,8 +40,11 @@ internal static class AssignmentsEndpoints
     /// <summary>The authentication scheme (and policy) of the route: a bearer token of <c>Assignments:Tokens</c>.</summary>
     public const string TokenScheme = "AssignmentsToken";
 
+    /// <summary>The setting holding the tokens of <see cref="TokenScheme"/>.</summary>
+    public const string TokensSetting = "Assignments:Tokens";
+
     public static AuthenticationBuilder AddAssignmentsTokens(this AuthenticationBuilder authentication) =>
-        authentication.AddBearerTokens(TokenScheme, "Assignments:Tokens", "api", (logger, check) => Log.Unauthorized(logger, check));
+        authentication.AddBearerTokens(TokenScheme, TokensSetting, "api", (logger, check) => Log.Unauthorized(logger, check));
 
     public static IEndpointRouteBuilder MapAssignments(this IEndpointRouteBuilder app)
     {
