@@ -113,11 +113,10 @@ dev_key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTO
 export DOTNET_ENVIRONMENT=Development ASPNETCORE_ENVIRONMENT=Development
 export Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$dev_key;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
 export Kibana__Url="${Kibana__Url:-http://127.0.0.1:$kibana_port/}"
-export ASSIGNBRIDGE_URL="http://127.0.0.1:$bridge_port"
 
 # The built assembly, started directly: `dotnet run` on a Functions project hands over to Core Tools (`func start`).
 bridge="$root/src/AssignBridge/bin/Debug/net10.0/AssignBridge.dll"
-dotnet "$bridge" people import "$root/samples/people.json"
+dotnet "$root/src/AssignBridge.Cli/bin/Debug/net10.0/AssignBridge.Cli.dll" people import "$root/samples/people.json"
 
 # Its log goes to this terminal.
 dotnet "$bridge" --urls "http://127.0.0.1:$bridge_port" &
@@ -133,11 +132,13 @@ Local store       .local/azurite (kept between runs; scripts/dev.sh --fresh empt
 
 Try each sender, signed as that product signs, with the local secrets of appsettings.Development.json:
 EOF
+url=""
+[ "$bridge_port" = 7071 ] || url=" --url http://127.0.0.1:$bridge_port"
 for sample in samples/*/*.json samples/*/*.txt; do
   [ -e "$sample" ] || continue
   sender=$(basename "$(dirname "$sample")")
   name=$(basename "$sample"); name=${name%.*}
-  printf '  scripts/send.sh %-12s %s\n' "$sender" "$name"
+  printf '  scripts/send.sh %-12s %s%s\n' "$sender" "$name" "$url"
 done
 cat <<EOF
 

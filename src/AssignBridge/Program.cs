@@ -1,15 +1,10 @@
-using AssignBridge.Admin;
 using AssignBridge.Hosting;
 
-
-
-
-
-
-
-if (PeopleCommands.IsCommand(args))
+// The people and audit commands are the assignbridge tool's (src/AssignBridge.Cli): say so rather than start the bridge.
+if (HostingExtensions.MovedToTheTool(args) is { } moved)
 {
-    return await PeopleCommands.RunAsync(args, Console.Out, Console.Error, CliHost.BuildServices);
+    Console.Error.WriteLine(moved);
+    return 2;
 }
 
 // The Functions host passes --functions-uri; without the host, FunctionsApplication cannot start (it needs the

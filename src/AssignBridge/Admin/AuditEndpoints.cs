@@ -1,6 +1,5 @@
 using AssignBridge.Audit;
 using AssignBridge.Kibana;
-using AssignBridge.Notifications;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -54,15 +53,5 @@ internal static class AuditEndpoints
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Audit table unavailable", detail: exception.Message);
         }
-    }
-}
-
-internal static class AuditExtensions
-{
-    public static IServiceCollection AddAudit(this IServiceCollection services)
-    {
-        services.AddSingleton<AuditLog>();
-        services.AddNotifications();
-        return services;
     }
 }

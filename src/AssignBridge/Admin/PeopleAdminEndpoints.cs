@@ -22,19 +22,6 @@ internal sealed record SetPersonBody(
 [JsonSerializable(typeof(List<DiscoveredMapping>))]
 internal sealed partial class PeopleAdminJsonContext : JsonSerializerContext;
 
-internal static class PeopleAdminServices
-{
-    public static IServiceCollection AddPeopleAdmin(this IServiceCollection services)
-    {
-        services.AddSingleton(sp =>
-        {
-            var directory = sp.GetRequiredService<PeopleDirectory>();
-            return new PeopleStore(directory.Table, sp.GetRequiredService<TimeProvider>(), directory.Invalidate);
-        });
-        return services;
-    }
-}
-
 // /api/manage/people: the CLI's operations over HTTP, for administrators holding a token of Admin:Tokens.
 // Writes stamp UpdatedBy = admin-api:<token label> and make the lookup cache forget the key.
 internal static class PeopleAdminEndpoints

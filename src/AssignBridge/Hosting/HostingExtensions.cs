@@ -6,22 +6,12 @@ using AssignBridge.Commands;
 using AssignBridge.Delivery;
 using AssignBridge.Health;
 using AssignBridge.Kibana;
-using AssignBridge.People;
-using AssignBridge.Platform.Caching;
 using AssignBridge.Platform.Http;
 using AssignBridge.Platform.Queues;
 using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
-using AssignBridge.Secrets;
 using AssignBridge.Sources;
-using Azure.Core;
-using Azure.Identity;
-using Azure.Security.KeyVault.Secrets;
-using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Http.Resilience;
-using Microsoft.Extensions.Options;
-using Polly;
 
 namespace AssignBridge.Hosting;
 
@@ -36,6 +26,15 @@ internal static class HostingExtensions
     /// <summary>True when the Functions host started this process: it passes <c>--functions-uri</c>; environment variables do not tell (the host's own are inherited).</summary>
     public static bool StartedByFunctionsHost(IEnumerable<string> args) =>
         args.Any(arg => arg.Equals(FunctionsHostArgument, StringComparison.OrdinalIgnoreCase) || arg.StartsWith(FunctionsHostArgument + "=", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// For <c>people …</c> and <c>audit …</c>, which were commands of this executable: where they are now. Null for
+    /// any other arguments.
+    /// </summary>
+    public static string? MovedToTheTool(IReadOnlyList<string> args) => args is ["people" or "audit", ..]
+        ? $"'{args[0]}' is a command of the assignbridge tool now, not of the bridge: run `assignbridge {string.Join(' ', args)}` " +
+          "(install it from src/AssignBridge.Cli, README \"Administering the table\"), or `dotnet run --project src/AssignBridge.Cli -- " + string.Join(' ', args) + "`."
+        : null;
 
     /// <summary>Standalone: on the URLs given (--urls, ASPNETCORE_URLS) or 127.0.0.1:7071, with an outer bound on every body.</summary>
     public static WebApplicationBuilder ListenStandalone(this WebApplicationBuilder builder)
@@ -52,8 +51,6 @@ internal static class HostingExtensions
 
     public static IServiceCollection AddAssignBridge(this IServiceCollection services, IConfiguration configuration)
     {
-        ConfigurationGuard.Check(configuration);
-
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>(); // a slow or broken body is the client's 408/400, never a 500
         services.ConfigureHttpJsonOptions(json =>
@@ -61,63 +58,13 @@ internal static class HostingExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default);
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
-
-        services.AddAppOptions(); // every section bound and validated (AppOptions.All)
+        services.AddAssignBridgeCore(configuration); // the configuration checks, the core's sections and services
+        services.AddAppOptions(); // the app's own sections (AppOptions.All lists every section)
 
         services.AddSingleton<IHostedService, StartupOptionsCheck>(); // every section checked before Kestrel listens
 
-        services.AddAssignBridgeAzureClients(configuration);
-        services.AddSingleton(sp => new KibanaApiKeyProvider(
-            sp.GetService<SecretClient>(), // registered only with KeyVault:Uri; without it the key comes from configuration
-            configuration,
-            sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
-        services.AddKeyedSingleton<IMemoryCache>(PeopleDirectory.CacheKey, (sp, _) =>
-            BoundedMemoryCache.Create(sp.GetRequiredService<IOptions<PeopleOptions>>().Value.CacheSize, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<PeopleDirectory>();
-        services.AddPeopleAdmin();
-
-        services.AddTransient<KibanaAuthHandler>();
-        var kibanaHttp = services.AddHttpClient<KibanaClient>((sp, http) =>
-            {
-                var kibana = sp.GetRequiredService<IOptions<KibanaOptions>>().Value;
-                http.BaseAddress = WithTrailingSlash(kibana.Url!);
-                http.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline bounds each attempt and the whole call
-                http.DefaultRequestHeaders.Add("kbn-xsrf", "true");
-                http.DefaultRequestHeaders.Add("elastic-api-version", "2023-10-31");
-                http.DefaultRequestHeaders.UserAgent.ParseAdd("AssignBridge/1.0");
-            });
-
-        // Handlers run in the order added: resilience outside, so each attempt gets the current key and its own 401 handling.
-        kibanaHttp.AddResilienceHandler("kibana", (pipeline, context) =>
-            {
-                var kibana = context.ServiceProvider.GetRequiredService<IOptions<KibanaOptions>>().Value;
-                pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.TotalTimeoutSeconds));
-                if (kibana.MaxRetries > 0)
-                {
-                    // Only what may pass: 408, 429 (honouring Retry-After), 5xx, connection errors and timeouts.
-                    // 400, 401 and 403 are never retried here; the auth handler deals with a 401 once.
-                    pipeline.AddRetry(new HttpRetryStrategyOptions
-                    {
-                        MaxRetryAttempts = kibana.MaxRetries,
-                        BackoffType = DelayBackoffType.Exponential,
-                        UseJitter = true,
-                        Delay = TimeSpan.FromMilliseconds(kibana.RetryBaseDelayMilliseconds),
-                        MaxDelay = TimeSpan.FromSeconds(5),
-                        ShouldRetryAfterHeader = true,
-                    });
-                }
-
-                pipeline.AddTimeout(TimeSpan.FromSeconds(kibana.AttemptTimeoutSeconds));
-            });
-        services.AddTransient<KibanaTelemetryHandler>();
         services.AddSingleton<KibanaAccessCheck>();
         services.AddHostedService(sp => sp.GetRequiredService<KibanaAccessCheck>());
-        kibanaHttp.AddHttpMessageHandler<KibanaAuthHandler>();
-        kibanaHttp.AddHttpMessageHandler<KibanaTelemetryHandler>(); // innermost: one span and one sample per request sent
 
         services.AddAuthentication().AddAssignmentsTokens().AddAdminTokens();
         services.AddSingleton<KibanaBatcher>();
@@ -140,7 +87,6 @@ internal static class HostingExtensions
         services.AddCommands();
         services.AddSlackCommand();
         services.AddTeamsCommand();
-        services.AddAudit();
         services.AddAssignBridgeTelemetry(configuration);
         return services;
     }
@@ -162,8 +108,4 @@ internal static class HostingExtensions
         app.UseStatusCodePages();
         return app;
     }
-
-
-    private static Uri WithTrailingSlash(Uri uri) =>
-        uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using AssignBridge.Admin;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.IntegrationTests.People;
 using AssignBridge.Kibana;

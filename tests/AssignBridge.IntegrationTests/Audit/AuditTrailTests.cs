@@ -2,7 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net;
 using System.Text.Json.Nodes;
-using AssignBridge.Admin;
+using AssignBridge.Cli;
 using AssignBridge.IntegrationTests.Infrastructure;
 using Azure.Data.Tables;
 using KibanaSimulator;
@@ -154,7 +154,7 @@ public sealed class AuditTrailTests(AzuriteFixture azurite)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await PeopleCommands.RunAsync(args, stdout, stderr, () => bridge.Services);
+        var code = await CliApp.RunAsync(args, stdout, stderr, () => bridge.Services);
         return (code, stdout.ToString(), stderr.ToString());
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using AssignBridge.Admin;
+using AssignBridge.Cli;
 using AssignBridge.IntegrationTests.Infrastructure;
 using AssignBridge.People;
 using Microsoft.Extensions.DependencyInjection;
@@ -146,7 +146,7 @@ public sealed class PeopleImportTests(AzuriteFixture azurite, ITestOutputHelper 
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var code = await PeopleCommands.RunAsync(args, stdout, stderr, () => bridge.Services);
+        var code = await CliApp.RunAsync(args, stdout, stderr, () => bridge.Services);
         return (code, stdout.ToString(), stderr.ToString());
     }
 

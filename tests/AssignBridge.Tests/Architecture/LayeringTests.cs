@@ -6,12 +6,12 @@ using AssignBridge.Hosting;
 namespace AssignBridge.Tests.Architecture;
 
 /// <summary>
-/// The layering of docs/architecture.md, checked on the compiled assembly (every reference the compiler emitted, not
-/// the <c>using</c> lines): features depend only downward, and no two folders depend on each other.
+/// The layering of docs/architecture.md, checked on the compiled assemblies of the app and its core (every reference the
+/// compiler emitted, not the <c>using</c> lines): features depend only downward, and no two folders depend on each other.
 /// </summary>
 public sealed class LayeringTests
 {
-    private static readonly Lazy<ArchUnitNET.Domain.Architecture> s_app = new(() => Load(typeof(AssignBridgeApp).Assembly));
+    private static readonly Lazy<ArchUnitNET.Domain.Architecture> s_app = new(() => Load(typeof(AssignBridgeApp).Assembly, typeof(CoreServices).Assembly));
 
     /// <summary>Each layer with the namespaces (folders) in it, from the top down.</summary>
     internal static readonly (string Layer, string[] Namespaces)[] Layers =
@@ -88,7 +88,7 @@ public sealed class LayeringTests
         return rule.Evaluate(architecture).Where(r => !r.Passed).Select(r => r.Description).ToList();
     }
 
-    private static ArchUnitNET.Domain.Architecture Load(System.Reflection.Assembly assembly) => new ArchLoader().LoadAssemblies(assembly).Build();
+    private static ArchUnitNET.Domain.Architecture Load(params System.Reflection.Assembly[] assemblies) => new ArchLoader().LoadAssemblies(assemblies).Build();
 
     private static IEnumerable<IType> AppTypes() =>
         s_app.Value.Types.Where(t => t.Namespace.FullName == "AssignBridge" || t.Namespace.FullName.StartsWith("AssignBridge.", StringComparison.Ordinal));

@@ -10,7 +10,7 @@ public sealed class LogEventIdTests
     [Fact]
     public void EveryLoggerMessage_HasAnEventIdOfItsOwn()
     {
-        var messages = typeof(AssignBridgeApp).Assembly.GetTypes()
+        var messages = typeof(AssignBridgeApp).Assembly.GetTypes().Concat(typeof(CoreServices).Assembly.GetTypes())
             .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Select(method => (Method: $"{method.DeclaringType!.FullName}.{method.Name}", Attribute: method.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(m => m.Attribute is not null)

@@ -1,12 +1,5 @@
-using AssignBridge.Admin;
 using AssignBridge.Audit;
-
-
-
-
-
-
-
+using AssignBridge.Cli;
 
 namespace AssignBridge.Tests;
 

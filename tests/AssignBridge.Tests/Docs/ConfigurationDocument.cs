@@ -112,7 +112,7 @@ internal static partial class ConfigurationDocument
 
     public static IReadOnlyList<ConfigurationSection> Sections()
     {
-        var docs = XmlDocumentation.Load(typeof(AppOptions).Assembly);
+        var docs = XmlDocumentation.Load(typeof(AppOptions).Assembly, typeof(CoreOptions).Assembly);
         var files = ConfigurationFiles
             .Select(f => (f.Label, Configuration: (IConfiguration)new ConfigurationBuilder().AddJsonFile(Path.Combine(RepositoryRoot, f.File), optional: false).Build()))
             .ToList();
@@ -419,21 +419,27 @@ internal static partial class ConfigurationDocument
     private static partial Regex WhitespacePattern();
 }
 
-/// <summary>The app's XML documentation file (GenerateDocumentationFile), read as Markdown for table cells.</summary>
-internal sealed class XmlDocumentation(Assembly assembly, Dictionary<string, XElement> members)
+/// <summary>The XML documentation files (GenerateDocumentationFile) of the app and its core, read as Markdown for table cells.</summary>
+internal sealed class XmlDocumentation(IReadOnlyList<Assembly> assemblies, Dictionary<string, XElement> members)
 {
-
-    public static XmlDocumentation Load(Assembly assembly)
+    public static XmlDocumentation Load(params Assembly[] assemblies)
     {
-        var path = Path.ChangeExtension(assembly.Location, ".xml");
-        if (!File.Exists(path))
+        var members = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var assembly in assemblies)
         {
-            throw new InvalidOperationException($"No XML documentation file at {path}: the app project must keep GenerateDocumentationFile on.");
+            var path = Path.ChangeExtension(assembly.Location, ".xml");
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"No XML documentation file at {path}: the app and core projects must keep GenerateDocumentationFile on.");
+            }
+
+            foreach (var member in XDocument.Load(path).Descendants("member"))
+            {
+                members.TryAdd((string)member.Attribute("name")!, member);
+            }
         }
 
-        var members = XDocument.Load(path).Descendants("member")
-            .ToDictionary(m => (string)m.Attribute("name")!, m => m, StringComparer.Ordinal);
-        return new XmlDocumentation(assembly, members);
+        return new XmlDocumentation(assemblies, members);
     }
 
     /// <summary>The documentation id of a type, property or field (<c>P:AssignBridge.Kibana.KibanaOptions.Url</c>).</summary>
@@ -528,7 +534,7 @@ internal sealed class XmlDocumentation(Assembly assembly, Dictionary<string, XEl
     {
         for (var candidate = name; ;)
         {
-            if (assembly.GetType(candidate) is { } type)
+            if (assemblies.Select(a => a.GetType(candidate)).FirstOrDefault(t => t is not null) is { } type)
             {
                 return type;
             }

@@ -115,7 +115,7 @@ public sealed class OptionsValidatorsTests
     [Fact]
     public void StartupCheck_CoversEveryGeneratedValidator()
     {
-        var generated = typeof(StartupOptionsCheck).Assembly.GetTypes()
+        var generated = typeof(StartupOptionsCheck).Assembly.GetTypes().Concat(typeof(CoreOptions).Assembly.GetTypes())
             .Where(t => t.IsDefined(typeof(OptionsValidatorAttribute), inherit: false))
             .Select(t => t.GetInterfaces().Single(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IValidateOptions<>)).GetGenericArguments()[0])
             .OrderBy(t => t.FullName, StringComparer.Ordinal)
@@ -153,7 +153,7 @@ public sealed class OptionsValidatorsTests
     [Fact]
     public void AppOptions_ListsEveryOptionsClassOnce()
     {
-        var sections = typeof(AppOptions).Assembly.GetTypes()
+        var sections = typeof(AppOptions).Assembly.GetTypes().Concat(typeof(CoreOptions).Assembly.GetTypes())
             .Where(t => t.Name.EndsWith("Options", StringComparison.Ordinal) && t.GetField("SectionName") is { IsLiteral: true })
             .ToDictionary(t => t, t => (string)t.GetField("SectionName")!.GetRawConstantValue()!);
 
@@ -169,6 +169,7 @@ public sealed class OptionsValidatorsTests
     {
         var services = new ServiceCollection();
         services.AddSingleton(Configuration(("Notifications:MaxLinks", "3"), ("Telemetry:StartupCheck", "false"), ("Notifications:SlackWebhookUrl", "http://hooks.example.com/x")));
+        services.AddCoreOptions();
         services.AddAppOptions();
         using var provider = services.BuildServiceProvider();
 

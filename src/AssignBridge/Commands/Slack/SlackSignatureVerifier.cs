@@ -60,19 +60,9 @@ internal sealed class SlackSignatureVerifier
             return SignatureCheck.Mismatch;
         }
 
-        return Signatures.MatchesAny(presented, BaseString(timestamp, body), _secrets) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
+        return Signatures.MatchesAny(presented, SenderSignatures.SlackBaseString(timestamp, body), _secrets) ? SignatureCheck.Valid : SignatureCheck.Mismatch;
     }
 
     /// <summary>The header Slack would send for <paramref name="body"/>; for tests and local tools.</summary>
-    public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body) =>
-        Version + "=" + Convert.ToHexStringLower(Signatures.HmacSha256(Encoding.UTF8.GetBytes(secret), BaseString(timestamp, body)));
-
-    private static byte[] BaseString(string timestamp, ReadOnlySpan<byte> body)
-    {
-        var prefix = Encoding.UTF8.GetBytes($"{Version}:{timestamp}:");
-        var all = new byte[prefix.Length + body.Length];
-        prefix.CopyTo(all, 0);
-        body.CopyTo(all.AsSpan(prefix.Length));
-        return all;
-    }
+    public static string Sign(string secret, string timestamp, ReadOnlySpan<byte> body) => SenderSignatures.Slack(secret, timestamp, body);
 }

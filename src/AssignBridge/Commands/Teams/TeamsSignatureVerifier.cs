@@ -53,6 +53,5 @@ internal sealed class TeamsSignatureVerifier
     }
 
     /// <summary>The header Teams would send for <paramref name="body"/>; for tests and local tools.</summary>
-    public static string Sign(string securityToken, ReadOnlySpan<byte> body) =>
-        Scheme + Convert.ToBase64String(Signatures.HmacSha256(Convert.FromBase64String(securityToken), body));
+    public static string Sign(string securityToken, ReadOnlySpan<byte> body) => SenderSignatures.Teams(securityToken, body);
 }

@@ -39,8 +39,7 @@ internal sealed class JiraSignatureVerifier
     }
 
     /// <summary>A signature header value for <paramref name="body"/>, as Jira computes it (for tests and tooling).</summary>
-    public static string Sign(string secret, ReadOnlySpan<byte> body) =>
-        "sha256=" + Convert.ToHexStringLower(Signatures.HmacSha256(Encoding.UTF8.GetBytes(secret), body));
+    public static string Sign(string secret, ReadOnlySpan<byte> body) => SenderSignatures.Jira(secret, body);
 
     public (SignatureCheck Check, JiraAuth Via) Verify(ReadOnlySpan<byte> body, string? signature, string? sharedSecret, string? authorization)
     {

@@ -39,8 +39,7 @@ internal sealed class ServiceNowVerifier
     }
 
     /// <summary>The signature header value for <paramref name="body"/>, as the shipped Business Rule computes it (for tests and tooling).</summary>
-    public static string Sign(string secret, ReadOnlySpan<byte> body) =>
-        "sha256=" + Convert.ToBase64String(Signatures.HmacSha256(Encoding.UTF8.GetBytes(secret), body));
+    public static string Sign(string secret, ReadOnlySpan<byte> body) => SenderSignatures.ServiceNow(secret, body);
 
     public (SignatureCheck Check, ServiceNowAuth Via) Verify(ReadOnlySpan<byte> body, string? signature, string? secret)
     {

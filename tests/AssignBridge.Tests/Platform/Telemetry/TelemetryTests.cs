@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Diagnostics;
-using AssignBridge.Admin;
 using AssignBridge.Assignments;
 using AssignBridge.Delivery;
 using AssignBridge.Health;
@@ -139,8 +138,14 @@ public sealed class TelemetryTests
     [InlineData(new[] { "people", "list" }, true)]
     [InlineData(new[] { "--urls=http://127.0.0.1:0" }, false)]
     [InlineData(new string[0], false)]
-    public void Program_IsCommand_PeopleAndAudit(string[] args, bool expected)
+    public void Program_PeopleAndAudit_PointToTheTool(string[] args, bool moved)
     {
-        Assert.Equal(expected, PeopleCommands.IsCommand(args));
+        var message = AssignBridge.Hosting.HostingExtensions.MovedToTheTool(args);
+
+        Assert.Equal(moved, message is not null);
+        if (moved)
+        {
+            Assert.Contains($"assignbridge {string.Join(' ', args)}", message, StringComparison.Ordinal);
+        }
     }
 }

@@ -2,17 +2,18 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using AssignBridge.Audit;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace AssignBridge.Admin;
+namespace AssignBridge.Cli;
 
-// AssignBridge audit alert <space> <alert id> and AssignBridge audit ticket <key or reference>:
-// the audit trail from the same executable, against the storage configured for the app. Exit codes as for
+// assignbridge audit alert <space> <alert id> and assignbridge audit ticket <key or reference>:
+// the audit trail, against the storage configured for the bridge. Exit codes as for
 // people: 0 found, 1 nothing recorded, 2 the command could not run.
 internal static class AuditCommands
 {
     public const string Name = "audit";
 
-    internal static Command Build(PeopleCommands.CommandConsole console)
+    internal static Command Build(CommandConsole console)
     {
         var audit = new Command(Name, "Read the audit trail: what the bridge asked Kibana to do, why, and what Kibana answered.");
 
@@ -45,7 +46,7 @@ internal static class AuditCommands
             $"{record.At:u} {record.Result} {record.Space}/{alerts} {changes} | {record.Source} delivery {record.DeliveryId}{(cause.Length == 0 ? "" : ", " + cause)}, asked by {record.RequestedBy ?? "?"} | {kibana}");
     }
 
-    private static async Task<int> ShowAsync(PeopleCommands.CommandConsole console, bool json, Task<IReadOnlyList<AuditRecord>> query)
+    private static async Task<int> ShowAsync(CommandConsole console, bool json, Task<IReadOnlyList<AuditRecord>> query)
     {
         IReadOnlyList<AuditRecord> records;
         try

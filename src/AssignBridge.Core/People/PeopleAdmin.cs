@@ -1,9 +1,8 @@
 using System.Text.Json.Serialization;
 using AssignBridge.Kibana;
-using AssignBridge.People;
 using AssignBridge.Platform.Validation;
 
-namespace AssignBridge.Admin;
+namespace AssignBridge.People;
 
 /// <summary>The answer of <c>people resolve</c> and <c>GET /api/manage/people/resolve</c>: which row answers and why.</summary>
 internal sealed record ResolveAnswer(

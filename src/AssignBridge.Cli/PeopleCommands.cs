@@ -4,27 +4,17 @@ using System.Text.Json;
 using System.Text;
 using AssignBridge.Kibana;
 using AssignBridge.People;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace AssignBridge.Admin;
+namespace AssignBridge.Cli;
 
-// AssignBridge people …: administration of the mapping table from the same executable, against the
-// storage configured for the app (Storage:ConnectionString, or Storage:TableServiceUri with DefaultAzureCredential).
+// assignbridge people …: administration of the mapping table, against the storage configured for the bridge
+// (Storage:ConnectionString, or Storage:TableServiceUri with DefaultAzureCredential).
 // Exit codes: 0 done, 1 something was invalid or not found, 2 the command could not run.
 internal static class PeopleCommands
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "people" or AuditCommands.Name;
-
-    /// <param name="services">Builds the app's services, on first use by a command.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter? output, TextWriter? error, Func<IServiceProvider> services)
-    {
-        var console = new CommandConsole(output ?? Console.Out, error ?? Console.Error, services);
-        var root = new RootCommand("AssignBridge administration") { BuildPeopleCommand(console), AuditCommands.Build(console) };
-        var parsed = root.Parse(args);
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = console.Output, Error = console.Error });
-    }
-
-    private static Command BuildPeopleCommand(CommandConsole console)
+    public static Command Build(CommandConsole console)
     {
         var people = new Command("people", "Manage the people mapping table (namespaces: " + string.Join(", ", PersonRef.TableNamespaces) + ").");
 
@@ -104,12 +94,9 @@ internal static class PeopleCommands
         };
         var content = PeopleFile.Read(bytes, fileFormat);
         var store = services.GetRequiredService<PeopleStore>();
-        IProgress<ImportProgress>? progress = showProgress || !Console.IsErrorRedirected ? new ProgressLine(console.Error) : null;
+        var progress = showProgress || console.ErrorIsTerminal ? new ProgressLine(console.Error) : null;
         var summary = await new PeopleImporter(store).ImportAsync(content, CliUser, dryRun, progress, cancellationToken: cancellationToken);
-        if (progress is not null && summary.Added + summary.Changed > 0 && !dryRun)
-        {
-            await console.Error.WriteLineAsync();
-        }
+        progress?.Finish();
 
         var output = console.Output;
         if (dryRun)
@@ -320,49 +307,4 @@ internal static class PeopleCommands
     // Kept by hand: Sep's writer quotes only for separators, quotes and line ends, and a value with surrounding blanks must be quoted too (the reader trims unquoted fields).
     private static string Csv(string? value) =>
         value is null ? "" : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || value != value.Trim() ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
-
-    /// <summary>Where commands write, and the services built once, on first need, so <c>--help</c> needs no configuration.</summary>
-    internal sealed class CommandConsole(TextWriter output, TextWriter error, Func<IServiceProvider> buildServices)
-    {
-        public TextWriter Output => output;
-
-        public TextWriter Error => error;
-
-        /// <summary>Runs a command; configuration and storage failures become one line on stderr and exit code 2.</summary>
-        public async Task<int> RunAsync(Func<IServiceProvider, Task<int>> command)
-        {
-            try
-            {
-                return await command(buildServices());
-            }
-            catch (Exception exception) when (exception is OptionsValidationException or InvalidOperationException or Azure.RequestFailedException
-                or PeopleUnavailableException or AggregateException or HttpRequestException)
-            {
-                await error.WriteLineAsync($"Failed: {exception.Message}");
-                return 2;
-            }
-        }
-    }
-
-    /// <summary>A single progress line on stderr, rewritten in place at most a few times a second.</summary>
-    private sealed class ProgressLine(TextWriter error) : IProgress<ImportProgress>
-    {
-        private readonly Lock _lock = new();
-        private long _last;
-
-        public void Report(ImportProgress value)
-        {
-            lock (_lock)
-            {
-                var now = Environment.TickCount64;
-                if (value.Written != value.ToWrite && now - _last < 200)
-                {
-                    return;
-                }
-
-                _last = now;
-                error.Write($"\rwriting {value.Written}/{value.ToWrite} rows ({(value.ToWrite == 0 ? 100 : value.Written * 100 / value.ToWrite)}%)");
-            }
-        }
-    }
 }
