@@ -30,11 +30,13 @@ table_port=${AZURITE_TABLE_PORT:-10002}
 state="$root/.local"
 mkdir -p "$state"
 
-# Node: Azurite (pinned in tools/package.json) needs Node.js 20 or later.
+# Node: the pinned Azurite (tools/package.json) declares Node.js 22 or later and runs on 20 (npm warns EBADENGINE).
 node_major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 if (( node_major < 20 )); then
-  echo "Node.js 20 or later is needed for Azurite (found: $(node --version 2>/dev/null || echo none))." >&2
+  echo "Node.js 20 or later is needed for Azurite (found: $(node --version 2>/dev/null || echo none)); Azurite itself asks for 22." >&2
   exit 1
+elif (( node_major < 22 )); then
+  echo "Node.js $(node --version): Azurite asks for 22 or later but runs on it; npm's EBADENGINE warnings change nothing." >&2
 fi
 
 # What listens on a port, for the error message: ss or lsof when present.

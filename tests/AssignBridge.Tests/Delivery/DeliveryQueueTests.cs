@@ -80,23 +80,25 @@ public sealed class DeliveryQueueTests
     public async Task KibanaDown_RetryHeld_ReleasedEarlyWhenAnAttemptAppliesAKibanaRequest()
     {
         var queue = Create();
-        var updates = new List<(string Id, string Receipt, string Text, TimeSpan Visible)>();
-        _queue.Setup(q => q.UpdateMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()))
-            .Callback<string, string, string, TimeSpan, CancellationToken>((id, receipt, text, visible, _) => updates.Add((id, receipt, text, visible)))
-            .ReturnsAsync(Response.FromValue(QueuesModelFactory.UpdateReceipt("receipt-2", _time.GetUtcNow()), Mock.Of<Response>()));
+        var deletes = new List<(string Id, string Receipt)>();
+        _queue.Setup(q => q.DeleteMessageAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Callback<string, string, CancellationToken>((id, receipt, _) => deletes.Add((id, receipt)))
+            .ReturnsAsync(Mock.Of<Response>());
 
         await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-1"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 0: refused", _time.GetUtcNow().AddSeconds(40), KibanaDown: true));
         await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-2"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 429", _time.GetUtcNow().AddSeconds(40)));
         Assert.Equal(1, queue.Held.Count);
         await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-3"), new AttemptResult(DeliveryStatus.Retrying, null, "Kibana 503", _time.GetUtcNow().AddSeconds(40), KibanaDown: true));
-        Assert.Empty(updates); // no Kibana request applied yet
+        Assert.Empty(deletes); // no Kibana request applied yet
+        var sentBefore = _sent.Count;
 
         await queue.AfterAttemptAsync(new DeliveryMessage("jira", "d-4"), new AttemptResult(DeliveryStatus.Applied, null, null, null, KibanaAnswered: true));
         await queue.Held.WhenReleasedAsync();
 
-        // Both messages (one id in this seam, so the second replaced the first) made visible now and Early.
-        var (id, receipt, text, visible) = Assert.Single(updates);
-        Assert.Equal(("id", "receipt", TimeSpan.Zero), (id, receipt, visible));
+        // The held message (one id in this seam, so the second replaced the first) deleted, and a copy sent, due now and Early.
+        Assert.Equal(("id", "receipt"), Assert.Single(deletes));
+        var (_, text, visible) = Assert.Single(_sent.Skip(sentBefore));
+        Assert.Equal(TimeSpan.Zero, visible);
         Assert.Equal(("d-3", true), (DeliveryMessage.Parse(text)!.DeliveryId, DeliveryMessage.Parse(text)!.Early));
         Assert.Equal(0, queue.Held.Count);
     }
