@@ -26,7 +26,7 @@ internal sealed class DeliveryQueue
         _queues = new QueuePair(queues, options.Value.Name);
         _time = time;
         _logger = logger;
-        _held = new HeldRetries(_queues.Queue, logger);
+        _held = new HeldRetries(_queues.Queue, options.Value.HeldRetries, logger);
     }
 
     /// <summary>The retries waiting for Kibana's return that this instance can release.</summary>

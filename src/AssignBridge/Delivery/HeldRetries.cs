@@ -9,11 +9,10 @@ namespace AssignBridge.Delivery;
 // Kibana is back, and the rest of their wait protects nothing. Their queue messages (this instance sent them, so it
 // holds their pop receipts) are then replaced by copies due at once and marked Early, so a backlog drains as soon as
 // Kibana returns instead of as each back-off ends. A retry Kibana asked to wait for (429 with Retry-After) is never held.
-// What this instance does not hold (another instance's messages, or beyond Capacity) waits out its back-off as before.
-internal sealed class HeldRetries(QueueClient queue, ILogger logger)
+// What this instance does not hold (another instance's messages, or beyond capacity, Queue:HeldRetries) waits out its
+// back-off as before.
+internal sealed class HeldRetries(QueueClient queue, int capacity, ILogger logger)
 {
-    /// <summary>Messages held at most; each is a few hundred bytes.</summary>
-    public const int Capacity = 20_000;
 
     /// <summary>Queue updates in flight at once while releasing.</summary>
     private const int Parallelism = 8;
@@ -27,7 +26,7 @@ internal sealed class HeldRetries(QueueClient queue, ILogger logger)
     /// <summary>Remembers a message sent with a back-off because Kibana was down; false when full.</summary>
     public bool Hold(string messageId, string popReceipt, DeliveryMessage message)
     {
-        if (_held.Count >= Capacity)
+        if (_held.Count >= capacity)
         {
             return false;
         }

@@ -66,15 +66,7 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
     [InlineData(429, true)] // Kibana asked for a wait: it is waited for
     public async Task KibanaBack_RetriesWaitingForItAreDueAtOnce_NotAfterTheirBackOff(int status, bool askedToWait)
     {
-        // The clock stands still: nothing is due by its back-off (30 s and more, and Azurite hides the message as long).
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
-        {
-            ["Journal:RetryBaseSeconds"] = "30",
-            ["Kibana:MaxRetries"] = "0",
-        }, time: time);
-        bridge.Kibana.State.SeedAlert("default", "alert-1");
-        bridge.Kibana.State.SeedAlert("default", "alert-2");
+        await using var bridge = await StartWithStillClockAsync();
         bridge.Kibana.State.Faults.FailNext(1, status, "boom", askedToWait ? TimeSpan.FromSeconds(120) : null);
 
         using (var waiting = await PostAsync(bridge, "alert-1", "waits-1"))
@@ -112,14 +104,7 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
     [Fact]
     public async Task KibanaStillDown_NothingReleased_TheRetryKeepsItsBackOff()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
-        {
-            ["Journal:RetryBaseSeconds"] = "30",
-            ["Kibana:MaxRetries"] = "0",
-        }, time: time);
-        bridge.Kibana.State.SeedAlert("default", "alert-1");
-        bridge.Kibana.State.SeedAlert("default", "alert-2");
+        await using var bridge = await StartWithStillClockAsync();
         bridge.Kibana.State.Faults.FailNext(2, 503, "boom");
 
         using (await PostAsync(bridge, "alert-1", "down-1"))
@@ -283,5 +268,18 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
         };
         request.Headers.Add("Idempotency-Key", deliveryId);
         return bridge.Client.SendAsync(request);
+    }
+
+    // The clock stands still: nothing is due by its back-off (30 s and more, and Azurite hides the message as long).
+    private async Task<BridgeHarness> StartWithStillClockAsync()
+    {
+        var bridge = await BridgeHarness.StartAsync(azurite, new Dictionary<string, string>
+        {
+            ["Journal:RetryBaseSeconds"] = "30",
+            ["Kibana:MaxRetries"] = "0",
+        }, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        bridge.Kibana.State.SeedAlert("default", "alert-1");
+        bridge.Kibana.State.SeedAlert("default", "alert-2");
+        return bridge;
     }
 }

@@ -36,6 +36,13 @@ internal sealed class QueueOptions
     [Range(0, 1_000)]
     public int NewBatchThreshold { get; set; } = 8;
 
+    /// <summary>
+    /// Retries waiting because Kibana was down that an instance remembers, to make them due at once when Kibana applies
+    /// a request again (each a few hundred bytes of memory); 0 turns this off, and every retry waits out its back-off.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int HeldRetries { get; set; } = 20_000;
+
     /// <summary>How long a message whose handling failed stays hidden before it is tried again (host.json <c>visibilityTimeout</c>).</summary>
     [Range(0, 3_600)]
     public int VisibilityTimeoutSeconds { get; set; } = 30;
