@@ -277,6 +277,7 @@ public sealed class DeliveryQueueTests(AzuriteFixture azurite)
         {
             ["Journal:RetryBaseSeconds"] = "30",
             ["Kibana:MaxRetries"] = "0",
+            ["Queue:HeldRetries"] = "1000",
         }, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
         bridge.Kibana.State.SeedAlert("default", "alert-1");
         bridge.Kibana.State.SeedAlert("default", "alert-2");

@@ -34,7 +34,7 @@ public sealed class DeliveryQueueTests
         var service = new Mock<QueueServiceClient>();
         service.Setup(s => s.GetQueueClient("deliveries")).Returns(_queue.Object);
         service.Setup(s => s.GetQueueClient("deliveries-poison")).Returns(_poison.Object);
-        return new DeliveryQueue(service.Object, Options.Create(new QueueOptions()), _time, NullLogger<DeliveryQueue>.Instance);
+        return new DeliveryQueue(service.Object, Options.Create(new QueueOptions { HeldRetries = 1_000 }), _time, NullLogger<DeliveryQueue>.Instance);
     }
 
     [Fact]
