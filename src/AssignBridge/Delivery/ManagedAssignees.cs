@@ -42,7 +42,9 @@ internal sealed class ManagedAssignees
         // versions before 1 Dec 2026 kept per alert, so that people the bridge assigned before an upgrade are still known.
         // A UID with a row in the current layout is decided by that row.
         var result = new System.Collections.Concurrent.ConcurrentDictionary<AlertRef, IReadOnlySet<string>>();
-        var held = _held.OrderBy(h => h.Key).Select(h => h.Value).ToList(); // before the table: rows written meanwhile are in one or the other
+        // Before the table: rows written meanwhile are in one or the other. ToArray is the dictionary's own atomic snapshot;
+        // LINQ straight over it sizes a buffer from Count and copies afterwards, so a hold let go in between left a null.
+        var held = _held.ToArray().OrderBy(h => h.Key).Select(h => h.Value).ToList();
         await Parallel.ForEachAsync(alerts.Distinct(), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (alert, token) =>
         {
             var key = RowKeys.AlertKey(alert.Space, alert.AlertId);

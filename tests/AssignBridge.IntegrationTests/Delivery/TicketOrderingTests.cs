@@ -87,6 +87,8 @@ public sealed class TicketOrderingTests(AzuriteFixture azurite)
             "jira", deliveryId, "SOC-1", [new AlertRef("default", "a1")],
             [PersonRef.ForUid(add)], remove is null ? [] : [PersonRef.ForUid(remove)], "jira",
             new TicketRef("jira:10001", changedAt, sequence));
-        return Assert.IsType<IntakeAttempted>(await intake.AcceptAsync(intent));
+        var attempted = Assert.IsType<IntakeAttempted>(await intake.AcceptAsync(intent));
+        Assert.True(attempted.Attempt.Status == DeliveryStatus.Applied, $"{deliveryId}: {attempted.Attempt.Status} {attempted.Attempt.Error} {string.Join(" | ", attempted.Attempt.Outcome?.Notes ?? [])}");
+        return attempted;
     }
 }
