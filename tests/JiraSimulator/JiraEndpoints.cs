@@ -39,6 +39,7 @@ public static class JiraSimulatorEndpoints
         var api = app.MapGroup("/rest/api/{version}/issue/{issueIdOrKey}");
         api.MapPut("/assignee", AssignAsync);
         api.MapGet("/", GetIssue);
+        app.MapControlApi();
         app.MapFallback(UnknownRoute);
         return app;
     }

@@ -39,6 +39,7 @@ public static class ServiceNowSimulatorEndpoints
         var record = app.MapGroup("/api/now/table/{table}/{sysId}");
         record.MapGet("/", GetRecord);
         record.MapMethods("/", [HttpMethods.Patch, HttpMethods.Put], UpdateAsync);
+        app.MapControlApi();
         app.MapFallback(() => ServiceNowErrors.Failure(StatusCodes.Status400BadRequest, "Requested URI does not represent any resource", null));
         return app;
     }

@@ -265,6 +265,24 @@ public sealed class JiraSimulatorTests : IAsyncLifetime, IDisposable
         Assert.Equal(("GET", "/rest/api/3/issue/SEC-1?fields=assignee", 200), (requests[1].Method, requests[1].PathAndQuery, requests[1].Status));
     }
 
+    [Fact]
+    public async Task ControlApi_SeedsIssuesAndQueuesFaults()
+    {
+        using var seed = new StringContent("""[{"key":"OPS-7","assignable":["acc-9"]}]""", Encoding.UTF8, "application/json");
+        using var seeded = await _http.PutAsync(new Uri("_simulator/issues", UriKind.Relative), seed);
+        using var faults = new StringContent("""{"failNext":{"count":1,"status":429,"retryAfterSeconds":5}}""", Encoding.UTF8, "application/json");
+        using var queued = await _http.PostAsync(new Uri("_simulator/faults", UriKind.Relative), faults);
+
+        var limited = await PutAsync("rest/api/3/issue/OPS-7/assignee", """{"accountId":"acc-9"}""", Basic(Email, ApiToken));
+        var assigned = await PutAsync("rest/api/3/issue/OPS-7/assignee", """{"accountId":"acc-9"}""", Basic(Email, ApiToken));
+
+        Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, queued.StatusCode);
+        Assert.Equal(((HttpStatusCode)429, "5"), (limited.Status, limited.Headers["Retry-After"]));
+        Assert.Equal(HttpStatusCode.NoContent, assigned.Status);
+        Assert.Equal("acc-9", State.GetAssignee("OPS-7"));
+    }
+
     private static AuthenticationHeaderValue Basic(string user, string secret) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
 

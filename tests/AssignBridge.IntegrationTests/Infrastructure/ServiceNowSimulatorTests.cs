@@ -234,6 +234,26 @@ public sealed class ServiceNowSimulatorTests : IAsyncLifetime, IDisposable
         Assert.StartsWith("Basic ", requests[1].Headers["Authorization"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ControlApi_SeedsUsersAndRecordsAndQueuesFaults()
+    {
+        using var seed = new StringContent(
+            """{"users":[{"sys_id":"u-2","user_name":"beth.anglin"}],"records":[{"table":"sc_task","sys_id":"t-1","fields":{"number":"SCTASK0001"}}]}""",
+            Encoding.UTF8, "application/json");
+        using var seeded = await _http.PutAsync(new Uri("_simulator/seed", UriKind.Relative), seed);
+        using var faults = new StringContent("""{"failNext":{"count":1,"status":503}}""", Encoding.UTF8, "application/json");
+        using var queued = await _http.PostAsync(new Uri("_simulator/faults", UriKind.Relative), faults);
+
+        var failed = await SendAsync(HttpMethod.Patch, "api/now/table/sc_task/t-1", """{"assigned_to":"beth.anglin"}""", Basic(User, Password));
+        var updated = await SendAsync(HttpMethod.Patch, "api/now/table/sc_task/t-1", """{"assigned_to":"beth.anglin"}""", Basic(User, Password));
+
+        Assert.Equal(HttpStatusCode.OK, seeded.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, queued.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, failed.Status);
+        Assert.Equal(HttpStatusCode.OK, updated.Status);
+        Assert.Equal("u-2", State.GetRecord("sc_task", "t-1")["assigned_to"]);
+    }
+
     private static AuthenticationHeaderValue Basic(string user, string secret) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
 
