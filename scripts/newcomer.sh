@@ -45,7 +45,7 @@ check "scripts/dev.sh starts and prints the try commands (first run: npm ci and 
 check "the printed commands name every sample" grep -q "scripts/send.sh jira         assigned" "$log"
 check "GET /api/health answers" curl -s -o /dev/null http://127.0.0.1:7071/api/health
 
-SEND_EXPECT='"status":"applied"'; check "send.sh jira assigned answers applied" send_ok jira assigned
+SEND_EXPECT='"status": "applied"'; check "send.sh jira assigned answers applied" send_ok jira assigned
 check "  alert-1 has u_alice_0" has default alert-1 u_alice_0
 check "send.sh jira unassigned answers applied" send_ok jira unassigned
 check "  u_alice_0 left alert-1" lacks default alert-1 u_alice_0
@@ -61,7 +61,7 @@ SEND_EXPECT='Applied: unassigned'; check "send.sh slack unassign replies Applied
 check "  u_bob_0 left alert-2" lacks default alert-2 u_bob_0
 SEND_EXPECT='Applied: assigned'; check "send.sh teams assign replies Applied" send_ok teams assign
 check "  alert-3 in soc has u_bob_0" has soc alert-3 u_bob_0
-SEND_EXPECT='"status":"applied"'; check "send.sh assignments add" send_ok assignments add
+SEND_EXPECT='"status": "applied"'; check "send.sh assignments add" send_ok assignments add
 SEND_EXPECT='200'; check "send.sh assignments remove" send_ok assignments remove
 check "the admin token reads the audit trail" bash -c "curl -sf 'http://127.0.0.1:7071/api/manage/audit?alert=alert-1' -H 'Authorization: Bearer local-admin-token' | grep -q u_alice_0"
 check "the admin token reads the journal" curl -sf http://127.0.0.1:7071/api/manage/journal -H 'Authorization: Bearer local-admin-token'
