@@ -90,6 +90,21 @@ internal sealed class AuditLog
         WriteAsync(space, alertIds, added, removed, intent, AuditRecord.Planned, new KibanaAnswer(0, null, null, null, null, null, "dry run: not sent to Kibana"),
             _time.GetUtcNow(), Guid.NewGuid().ToString("n"), cancellationToken);
 
+    /// <summary>
+    /// Records a ticket write of two-way sync (applied, planned by a dry run, held back as a conflict or superseded): a row
+    /// under the ticket's key and reference, and one per linked alert, like a Kibana request's.
+    /// </summary>
+    /// <exception cref="AuditUnavailableException">The audit table could not be written.</exception>
+    public Task RecordTicketAsync(AssignmentIntent intent, string result, TicketWriteAnswer answer, CancellationToken cancellationToken = default)
+    {
+        var at = _time.GetUtcNow();
+        var unique = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{intent.Source}\n{intent.DeliveryId}\n{result}")))[..32];
+        var tasks = intent.Alerts.GroupBy(a => a.Space, StringComparer.Ordinal)
+            .Select(space => WriteAsync(space.Key, [.. space.Select(a => a.AlertId)], intent.Add.Select(p => p.Id).ToList(), intent.Remove.Select(p => p.Id).ToList(),
+                intent, result, new KibanaAnswer(0, null, null, null, null, null, null), at, unique, cancellationToken, answer));
+        return Task.WhenAll(tasks);
+    }
+
     /// <summary>What the bridge did to one alert, newest first.</summary>
     /// <exception cref="AuditUnavailableException">The audit table could not be read.</exception>
     public Task<IReadOnlyList<AuditRecord>> ForAlertAsync(string space, string alertId, int top, CancellationToken cancellationToken = default) =>
@@ -168,7 +183,7 @@ internal sealed class AuditLog
         RowKeys.AlertKey(space, alertId) + "|" + RowKey(at, unique);
 
     private async Task WriteAsync(string space, IReadOnlyList<string> alertIds, IReadOnlyList<string> added, IReadOnlyList<string> removed,
-        AssignmentIntent intent, string result, KibanaAnswer answer, DateTimeOffset at, string unique, CancellationToken cancellationToken)
+        AssignmentIntent intent, string result, KibanaAnswer answer, DateTimeOffset at, string unique, CancellationToken cancellationToken, TicketWriteAnswer? ticketWrite = null)
     {
         // One row per ticket name (its key and its reference) in its own partition, and one per alert in the alert's
         // bucket: a bucket's rows go in transactions of up to 100, all side by side.
@@ -208,6 +223,9 @@ internal sealed class AuditLog
             ["Noops"] = answer.Noops,
             ["Failures"] = answer.Failures,
             ["KibanaMessage"] = answer.Message,
+            ["TicketSystem"] = ticketWrite?.System,
+            ["TicketAssignee"] = ticketWrite is null ? null : ticketWrite.Assignee ?? "",
+            ["TicketMessage"] = ticketWrite?.Message,
         };
     }
 
@@ -253,7 +271,12 @@ internal sealed class AuditLog
         row.GetString("Reference"),
         row.GetString("RequestedBy"),
         new KibanaAnswer(row.GetInt32("KibanaStatus") ?? 0, row.GetInt64("Total"), row.GetInt64("Updated"), row.GetInt64("VersionConflicts"),
-            row.GetInt64("Noops"), row.GetInt32("Failures"), row.GetString("KibanaMessage")));
+            row.GetInt64("Noops"), row.GetInt32("Failures"), row.GetString("KibanaMessage")))
+    {
+        TicketWrite = row.GetString("TicketSystem") is { } system
+            ? new TicketWriteAnswer(system, row.GetString("TicketAssignee") is { Length: > 0 } assignee ? assignee : null, row.GetString("TicketMessage"))
+            : null,
+    };
 
     private static string Json(IReadOnlyList<string> values) => JsonSerializer.Serialize(values, AuditJsonContext.Default.IReadOnlyListString);
 

@@ -26,7 +26,23 @@ internal sealed record AuditRecord(
 
     /// <summary>A dry run's request: planned, not sent.</summary>
     public const string Planned = "planned";
+
+    /// <summary>Two-way sync: the alerts of a ticket disagreed about its assignee; nothing was written.</summary>
+    public const string Conflict = "conflict";
+
+    /// <summary>Two-way sync: the ticket's assignee changed after Kibana was read; the ticket was left as it is.</summary>
+    public const string Superseded = "superseded";
+
+    /// <summary>For a ticket write of two-way sync: what was written to which ticketing system; null for a Kibana request.</summary>
+    [JsonPropertyName("ticketWrite")]
+    public TicketWriteAnswer? TicketWrite { get; init; }
 }
+
+/// <summary>A ticket write of two-way sync: the system, the assignee written (its id there; null: nobody) and what came of it.</summary>
+internal sealed record TicketWriteAnswer(
+    [property: JsonPropertyName("system")] string System,
+    [property: JsonPropertyName("assignee")] string? Assignee,
+    [property: JsonPropertyName("message")] string? Message);
 
 /// <summary>Kibana's answer: the update-by-query counts when it applied, its status and message when it refused.</summary>
 internal sealed record KibanaAnswer(

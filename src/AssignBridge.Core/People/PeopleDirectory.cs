@@ -99,6 +99,16 @@ internal sealed class PeopleDirectory
     /// <summary>Forgets cached answers, after the table was changed through the bridge.</summary>
     public void Invalidate(string ns, string id) => _cache.Remove((ns, id));
 
+    public Task<string?> ExternalIdAsync(string uid, string ns, CancellationToken cancellationToken = default) => GuardAsync(ns, async () =>
+    {
+        await foreach (var row in _table.QueryAsync<PersonEntity>(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {ns} and KibanaUid eq {uid}"), cancellationToken: cancellationToken))
+        {
+            return row.ExternalId ?? Platform.Storage.RowKeys.Decode(row.RowKey);
+        }
+
+        return (string?)null;
+    }, cancellationToken);
+
     // Created on first use rather than at start-up: the host waits for the app to listen, and a failed attempt is tried again next time.
     public Task EnsureTableAsync(CancellationToken cancellationToken) => _lazy.EnsureAsync(cancellationToken);
 

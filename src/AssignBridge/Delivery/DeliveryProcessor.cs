@@ -18,7 +18,8 @@ internal sealed record AttemptResult(DeliveryStatus Status, AssignmentOutcome? O
 // Key Vault briefly down, a failure nobody foresaw); dead once the attempts are spent; rejected at once when
 // trying again cannot help (Kibana 400/401/403/404, people unmapped under the Reject policy, a request that breaks
 // a rule). Whatever the attempt throws, it ends in one of those states: nothing escapes to the caller.
-internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJournal journal, EffectProjector projector, ILogger<DeliveryProcessor> logger)
+// A delivery of a source with an IDeliveryApplier (two-way sync's ticket writes) goes the same way, applied by it instead.
+internal sealed class DeliveryProcessor(AssignmentService service, IEnumerable<IDeliveryApplier> appliers, DeliveryJournal journal, EffectProjector projector, ILogger<DeliveryProcessor> logger)
 {
     public Task<AttemptResult> AttemptAsync(JournalEntry claimed, CancellationToken cancellationToken) => AttemptAsync(claimed, null, cancellationToken);
 
@@ -43,11 +44,13 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
         {
             try
             {
-                outcome = await service.ApplyAsync(claimed.Intent, progress, start, cancellationToken);
+                outcome = appliers.FirstOrDefault(a => a.Source == claimed.Source) is { } applier
+                    ? await applier.ApplyAsync(claimed.Intent, cancellationToken)
+                    : await service.ApplyAsync(claimed.Intent, progress, start, cancellationToken);
                 (error, retryable, retryAfter) = outcome.Status switch
                 {
                     AssignmentStatus.Applied or AssignmentStatus.NothingToApply => (null, false, null),
-                    AssignmentStatus.Unmapped => ($"unmapped: {string.Join(", ", outcome.Unresolved.Select(u => u.Person))}", false, null),
+                    AssignmentStatus.Unmapped => ($"unmapped: {string.Join(", ", outcome.Unresolved.Select(u => u.Role == "ticket" ? $"{u.Person} ({u.Reason})" : u.Person))}", false, null),
                     _ => ($"Kibana {outcome.Error!.Status}: {outcome.Error.Message}", outcome.Error.Retryable, outcome.Error.RetryAfter),
                 };
                 kibanaStatus = outcome.Error?.Status;
@@ -105,6 +108,7 @@ internal sealed class DeliveryProcessor(AssignmentService service, DeliveryJourn
             ($"the attempt ran out of time while {progress.Step} ({progress.Done.Count} of {progress.Planned} Kibana requests applied and recorded)", true, null),
         PeopleUnavailableException or JournalUnavailableException or AuditUnavailableException or SecretUnavailableException => (exception.Message, true, null),
         KibanaRequestException kibana => ($"Kibana {kibana.StatusCode}: {kibana.KibanaMessage}", kibana.IsRetryable, kibana.RetryAfter),
+        Tickets.TicketWriteException ticket => (ticket.Message, ticket.IsRetryable, ticket.RetryAfter),
         // The delivery itself breaks a rule (a space or id Kibana would refuse): no attempt can pass.
         ArgumentException or FormatException or InvalidDataException =>
             ($"the delivery cannot be applied: {exception.Message}", false, null),

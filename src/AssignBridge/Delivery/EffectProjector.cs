@@ -13,7 +13,7 @@ namespace AssignBridge.Delivery;
 // answered), so they are written here just after, off the sender's wait, and the row is then marked projected. A
 // projection cut off (the instance stopped, storage failed) is finished by the reconcile sweep from the row; writing
 // twice is harmless, since every row has a key of its own that the same effect always gives.
-internal sealed class EffectProjector(DeliveryJournal journal, ManagedAssignees managed, AuditLog audit, ILogger<EffectProjector> logger) : IHostedService
+internal sealed class EffectProjector(DeliveryJournal journal, ManagedAssignees managed, AuditLog audit, IEnumerable<IAppliedEffectsObserver> observers, ILogger<EffectProjector> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
 
@@ -35,6 +35,7 @@ internal sealed class EffectProjector(DeliveryJournal journal, ManagedAssignees 
                 await WriteAsync(intent, effect, fresh.Contains(effect.Key), CancellationToken.None);
             }
 
+            await ObserveAsync(intent, effects, CancellationToken.None);
             await journal.MarkProjectedAsync(intent.Source, intent.DeliveryId, etag, CancellationToken.None);
         }
         catch (Exception exception)
@@ -73,6 +74,8 @@ internal sealed class EffectProjector(DeliveryJournal journal, ManagedAssignees 
                 await WriteAsync(entry.Intent, effect, notify: false, cancellationToken); // a late notice would tell of an old change
             }
 
+            await ObserveAsync(entry.Intent, entry.Effects, cancellationToken);
+
             await journal.MarkProjectedAsync(entry.Source, entry.DeliveryId, entry.ETag, cancellationToken);
             finished++;
         }
@@ -83,6 +86,14 @@ internal sealed class EffectProjector(DeliveryJournal journal, ManagedAssignees 
         }
 
         return finished;
+    }
+
+    private async Task ObserveAsync(AssignmentIntent intent, IReadOnlyList<AppliedEffect> effects, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            await observer.AppliedAsync(intent, effects, cancellationToken);
+        }
     }
 
     /// <summary>Completes once every projection started so far has ended.</summary>

@@ -21,12 +21,12 @@ internal static class IngressFunctions
 {
     [Function("PostJiraWebhook")]
     public static async Task<IResult> JiraAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/jira")] HttpRequest request, FunctionContext context) =>
-        await JiraEndpoints.PostAsync(request.HttpContext, context.Service<JiraSignatureVerifier>(), context.Service<JiraEventReader>(), context.Service<DeliveryIntake>(),
+        await JiraEndpoints.PostAsync(request.HttpContext, context.Service<JiraSignatureVerifier>(), context.Service<JiraEventReader>(), context.Service<DeliveryIntake>(), context.Service<Sync.EchoGuard>(),
             context.Service<IOptions<JiraOptions>>(), context.Service<ILogger<JiraEventReader>>(), context.CancellationToken);
 
     [Function("PostServiceNowWebhook")]
     public static async Task<IResult> ServiceNowAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "webhooks/servicenow")] HttpRequest request, FunctionContext context) =>
-        await ServiceNowEndpoints.PostAsync(request.HttpContext, context.Service<ServiceNowVerifier>(), context.Service<ServiceNowEventReader>(), context.Service<DeliveryIntake>(),
+        await ServiceNowEndpoints.PostAsync(request.HttpContext, context.Service<ServiceNowVerifier>(), context.Service<ServiceNowEventReader>(), context.Service<DeliveryIntake>(), context.Service<Sync.EchoGuard>(),
             context.Service<IOptions<ServiceNowOptions>>(), context.Service<ILogger<ServiceNowEventReader>>(), context.CancellationToken);
 
     [Function("PostSlackCommand")]

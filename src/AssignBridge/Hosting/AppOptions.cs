@@ -7,6 +7,7 @@ using AssignBridge.Delivery;
 using AssignBridge.Reconciliation;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
+using AssignBridge.Sync;
 
 namespace AssignBridge.Hosting;
 
@@ -29,6 +30,7 @@ internal static class AppOptions
         AppOptionsEntry.For<CommandsOptions, CommandsOptionsValidator>(CommandsOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<SyncOptions, SyncOptionsValidator>(SyncOptions.SectionName, static (section, options) => section.Bind(options)),
     ];
 
     public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own];

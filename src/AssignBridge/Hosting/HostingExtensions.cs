@@ -12,6 +12,10 @@ using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
 using AssignBridge.Sources;
+using AssignBridge.Sources.Jira;
+using AssignBridge.Sources.ServiceNow;
+using AssignBridge.Sync;
+using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Hosting;
 
@@ -80,6 +84,7 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryWork>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<DeliveryWork>());
         services.AddSingleton<ReconcileService>();
+        services.AddTwoWaySync();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
         services.AddAssignBridgeHealthChecks();
@@ -88,6 +93,29 @@ internal static class HostingExtensions
         services.AddSlackCommand();
         services.AddTeamsCommand();
         services.AddAssignBridgeTelemetry(configuration);
+        return services;
+    }
+
+    // Two-way sync (docs/two-way-sync.md): each ticket source's switch, the links, the sweep the reconcile run calls,
+    // the echo check of the webhooks, and the applier of the ticket writes the pipeline journals.
+    private static IServiceCollection AddTwoWaySync(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var jira = sp.GetRequiredService<IOptions<JiraOptions>>().Value;
+            return new SourceSync(JiraEndpoints.Source, jira.SyncFromKibana, jira.SyncDryRun, jira.SyncAccount);
+        });
+        services.AddSingleton(sp =>
+        {
+            var serviceNow = sp.GetRequiredService<IOptions<ServiceNowOptions>>().Value;
+            return new SourceSync(ServiceNowEndpoints.Source, serviceNow.SyncFromKibana, serviceNow.SyncDryRun, serviceNow.SyncAccount);
+        });
+        services.AddSingleton<TicketLinks>();
+        services.AddSingleton<IAppliedEffectsObserver>(sp => sp.GetRequiredService<TicketLinks>());
+        services.AddSingleton<TicketSyncSweep>();
+        services.AddSingleton<EchoGuard>();
+        services.AddSingleton<TicketSyncApplier>();
+        services.AddSingleton<IDeliveryApplier>(sp => sp.GetRequiredService<TicketSyncApplier>());
         return services;
     }
 

@@ -20,6 +20,10 @@ internal sealed record ReconcileReport(
     [property: JsonPropertyName("durationMs")] long DurationMs,
     [property: JsonPropertyName("drift")] DriftReport? Drift = null)
 {
+    /// <summary>Two-way sync's look at linked tickets (null when no source has it turned on).</summary>
+    [JsonPropertyName("sync")]
+    public Sync.SyncReport? Sync { get; init; }
+
     /// <summary>Deliveries whose managed-assignee and audit rows the run wrote, their own writing having been cut off.</summary>
     [JsonPropertyName("projected")]
     public int Projected { get; init; }
@@ -44,6 +48,7 @@ internal sealed class ReconcileService(
     EffectProjector projector,
     KibanaClient kibana,
     AuditLog audit,
+    Sync.TicketSyncSweep sync,
     IOptions<ReconcileOptions> options,
     IOptions<KibanaOptions> kibanaOptions,
     TimeProvider time,
@@ -109,9 +114,12 @@ internal sealed class ReconcileService(
             drift = await CheckDriftAsync(budget.Token);
         }
 
+        // Two-way sync: a page of linked tickets compared with Kibana; what a ticket must follow is queued like a delivery.
+        var synced = budget.IsCancellationRequested ? null : await sync.RunAsync(budget.Token);
+
         await audit.PurgeExpiredAsync(budget.Token); // audit retention, a bounded batch per run; never throws
 
-        var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift) { Projected = projected };
+        var report = new ReconcileReport(true, null, overdue.Count, queued, notQueued, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds, drift) { Projected = projected, Sync = synced };
         Log.Ran(logger, report.Overdue, report.Queued, report.NotQueued, report.DurationMs);
         AssignBridgeTelemetry.Reconciled(report.Ran, report.Drift is { } found ? (found.Found, found.Repaired) : null);
         return report;

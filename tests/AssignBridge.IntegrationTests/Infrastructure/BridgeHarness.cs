@@ -65,6 +65,9 @@ public sealed class BridgeHarness : IAsyncDisposable
     /// <summary>The audit table of this bridge (created by the bridge on first use).</summary>
     public TableClient AuditTable { get; private init; } = null!;
 
+    /// <summary>Two-way sync's links between tickets and alerts (created by the bridge when sync is on).</summary>
+    public TableClient LinksTable { get; private init; } = null!;
+
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Waits until the managed-assignee and audit rows of every delivery answered so far are written (the bridge writes them just after its answer).</summary>
@@ -102,6 +105,7 @@ public sealed class BridgeHarness : IAsyncDisposable
             ["Journal:TableName"] = "journal" + table["people".Length..],
             ["Journal:ManagedTableName"] = "managed" + table["people".Length..],
             ["Audit:TableName"] = "audit" + table["people".Length..],
+            ["Sync:TableName"] = "links" + table["people".Length..],
             ["Reconcile:Enabled"] = "false", // tests run the sweep and drain the queue themselves (ReconcileAsync, DrainQueueAsync)
             ["Reconcile:RequeueGraceSeconds"] = "0",
             ["Queue:Name"] = "deliveries" + table["people".Length..],
@@ -145,7 +149,12 @@ public sealed class BridgeHarness : IAsyncDisposable
         var journal = tables.GetTableClient(all["Journal:TableName"]);
         var managed = tables.GetTableClient(all["Journal:ManagedTableName"]);
         await people.CreateIfNotExistsAsync();
-        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address)) { _managed = managed, AuditTable = tables.GetTableClient(all["Audit:TableName"]) };
+        return new BridgeHarness(app, kibana, vault, people, journal, logs, new Uri(address))
+        {
+            _managed = managed,
+            AuditTable = tables.GetTableClient(all["Audit:TableName"]),
+            LinksTable = tables.GetTableClient(all["Sync:TableName"]),
+        };
     }
 
     private static void UseClock(IServiceCollection services, FakeTimeProvider time)
@@ -214,6 +223,7 @@ public sealed class BridgeHarness : IAsyncDisposable
         await JournalTable.DeleteAsync();
         await _managed.DeleteAsync();
         await AuditTable.DeleteAsync();
+        await LinksTable.DeleteAsync();
         try
         {
             await queue.Queue.DeleteIfExistsAsync();

@@ -69,14 +69,8 @@ public sealed class DriftTests(AzuriteFixture azurite)
         Assert.Null(report["drift"]);
     }
 
-    private static async Task UnassignInKibanaAsync(BridgeHarness bridge, string alertId, params string[] uids)
-    {
-        using var kibana = new HttpClient { BaseAddress = bridge.Kibana.BaseAddress };
-        kibana.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", BridgeHarness.KibanaKey);
-        kibana.DefaultRequestHeaders.Add("kbn-xsrf", "true");
-        using var response = await kibana.PostAsJsonAsync(new Uri("api/detection_engine/signals/assignees", UriKind.Relative), new { assignees = new { add = Array.Empty<string>(), remove = uids }, ids = new[] { alertId } });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private static Task UnassignInKibanaAsync(BridgeHarness bridge, string alertId, params string[] uids) =>
+        Sources.TicketWebhooks.ChangeInKibanaAsync(bridge, alertId, [], uids);
 
     private static Task<JsonNode> ReconcileAsync(BridgeHarness bridge) => bridge.ReconcileAsync();
 }

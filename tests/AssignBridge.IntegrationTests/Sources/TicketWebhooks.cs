@@ -58,6 +58,16 @@ internal static class TicketWebhooks
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>An analyst's change in Kibana itself, straight to the simulator (not through the bridge).</summary>
+    public static async Task ChangeInKibanaAsync(BridgeHarness bridge, string alertId, string[] add, string[] remove)
+    {
+        using var kibana = new HttpClient { BaseAddress = bridge.Kibana.BaseAddress };
+        kibana.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("ApiKey", BridgeHarness.KibanaKey);
+        kibana.DefaultRequestHeaders.Add("kbn-xsrf", "true");
+        using var response = await kibana.PostAsJsonAsync(new Uri("api/detection_engine/signals/assignees", UriKind.Relative), new { assignees = new { add, remove }, ids = new[] { alertId } });
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
     public static string Fixture(string relative) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "tests", "AssignBridge.IntegrationTests", "Fixtures", relative));
 
     /// <summary>The fixture with its send time set to now, so the replay window accepts it; nothing else changes.</summary>

@@ -28,6 +28,7 @@ internal static class JiraEndpoints
         JiraSignatureVerifier verifier,
         JiraEventReader reader,
         DeliveryIntake intake,
+        Sync.EchoGuard echo,
         IOptions<JiraOptions> options,
         ILogger<JiraEventReader> logger,
         CancellationToken cancellationToken)
@@ -75,6 +76,11 @@ internal static class JiraEndpoints
                 Log.Ignored(logger, ignored.Issue, ignored.Reason);
                 return WebhookResults.Ignored(ignored.Reason);
             case JiraAssignment { Intent: var intent }:
+                if (await echo.EchoOfAsync(intent, cancellationToken) is { } own)
+                {
+                    return WebhookResults.Ignored(own, intent.DeliveryId); // two-way sync: the bridge's own ticket write, already in Kibana
+                }
+
                 var retry = request.Headers[RetryHeader].ToString();
                 Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count, retry.Length is > 0 and <= 10 ? retry : null);
                 var deadline = TimeSpan.FromSeconds(limits.InlineDeadlineSeconds);

@@ -27,6 +27,15 @@ internal sealed class JiraOptions : IValidatableObject
     /// <summary>Dry run for onboarding: deliveries are verified, parsed, resolved and planned, the plan is answered and audited, and Kibana is not called (nothing is journaled).</summary>
     public bool DryRun { get; set; }
 
+    /// <summary>Two-way sync (docs/two-way-sync.md): an assignee changed in Kibana is written to the linked Jira ticket (with <c>Jira:Api</c>). Off by default.</summary>
+    public bool SyncFromKibana { get; set; }
+
+    /// <summary>With <see cref="SyncFromKibana"/>: the ticket writes are decided and audited as <c>planned</c>, and Jira is not written.</summary>
+    public bool SyncDryRun { get; set; }
+
+    /// <summary>The accountId (Cloud) or user name (Data Center) the bridge writes tickets as: events this account made are its own writes coming back, and are not applied to Kibana.</summary>
+    public string? SyncAccount { get; set; }
+
     /// <summary>The largest delivery body.</summary>
     [Range(1_024, 16 * 1_024 * 1_024)]
     public int MaxBodyBytes { get; set; } = 4 * 1_024 * 1_024;

@@ -24,6 +24,7 @@ internal static class ServiceNowEndpoints
         ServiceNowVerifier verifier,
         ServiceNowEventReader reader,
         DeliveryIntake intake,
+        Sync.EchoGuard echo,
         IOptions<ServiceNowOptions> options,
         ILogger<ServiceNowEventReader> logger,
         CancellationToken cancellationToken)
@@ -63,6 +64,11 @@ internal static class ServiceNowEndpoints
                 Log.Ignored(logger, ignored.DeliveryId, ignored.Reason);
                 return WebhookResults.Ignored(ignored.Reason, ignored.DeliveryId);
             case ServiceNowAssignment { Intent: var intent }:
+                if (await echo.EchoOfAsync(intent, cancellationToken) is { } own)
+                {
+                    return WebhookResults.Ignored(own, intent.DeliveryId); // two-way sync: the bridge's own ticket write, already in Kibana
+                }
+
                 Log.Accepted(logger, intent.DeliveryId, intent.Reference, intent.Add.Count, intent.Remove.Count, intent.Alerts.Count);
                 var deadline = TimeSpan.FromSeconds(limits.InlineDeadlineSeconds);
                 return WebhookResults.FromIntake(context, limits.DryRun
