@@ -24,6 +24,7 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
     private const string BridgeEmail = "assignbridge@example.com";
     private const string JiraToken = "jira-api-token-for-tests-5e1f";
     private const string IssueKey = "SOC-41";
+    private const string OtherIssueKey = "SOC-42";
 
     [Fact]
     public async Task AnalystReassignsInKibana_TicketFollowsOnTheNextRun()
@@ -148,6 +149,34 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task JiraDownForEveryAttempt_DeadInThePoisonQueue_ReplayedOnceJiraIsBack()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var sync = await SyncSetup.StartAsync(azurite, new() { ["Journal:RetryBaseSeconds"] = "1", ["Journal:MaxAttempts"] = "2" }, time);
+        await sync.AssignInJiraAsync(from: null, to: Alice, "alert-1");
+        await sync.ChangeInKibanaAsync("alert-1", add: ["u_carol_0"], remove: ["u_alice_0"]);
+        sync.Jira.State.Faults.FailNext(1_000, 500);
+
+        await sync.Bridge.ReconcileAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        var spent = await sync.Bridge.ReconcileAsync();
+
+        Assert.Equal(1, spent["dead"]!.GetValue<int>());
+        var id = Assert.Single(await sync.KibanaDeliveriesAsync());
+        Assert.Equal(DeliveryStatus.Dead, (await sync.Journal.GetAsync("kibana", id))!.Status);
+        var poisoned = DeliveryMessage.Parse(Assert.Single((await sync.Bridge.Queue.Poison.PeekMessagesAsync(32)).Value).Body.ToString());
+        Assert.Equal(("kibana", id), (poisoned!.Source, poisoned.DeliveryId));
+
+        sync.Jira.State.Faults.Reset();
+        using var admin = new HttpClient { BaseAddress = sync.Bridge.Client.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sync-admin");
+        using var replay = await admin.PostAsync(new Uri($"/api/manage/journal/kibana/{Uri.EscapeDataString(id)}/replay", UriKind.Relative), null);
+
+        Assert.Equal("applied", JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["status"]!.GetValue<string>());
+        Assert.Equal(Carol, sync.Jira.State.GetAssignee(IssueKey));
+    }
+
+    [Fact]
     public async Task DryRun_AuditsThePlannedWrite_JiraNotWritten()
     {
         await using var sync = await SyncSetup.StartAsync(azurite, new() { ["Jira:SyncDryRun"] = "true" });
@@ -214,6 +243,42 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task OnePageARun_NextRunGoesOnWhereItStopped()
+    {
+        await using var sync = await SyncSetup.StartAsync(azurite, new() { ["Sync:TicketsPerRun"] = "1" });
+        await sync.AssignInJiraAsync(from: null, to: Alice, "alert-1");
+        await sync.AssignInJiraAsync(from: null, to: Alice, "alert-2", issueKey: OtherIssueKey);
+        await sync.ChangeInKibanaAsync("alert-1", add: ["u_carol_0"], remove: ["u_alice_0"]);
+        await sync.ChangeInKibanaAsync("alert-2", add: ["u_bob_0"], remove: ["u_alice_0"]);
+
+        var first = await sync.Bridge.ReconcileAsync();
+        var second = await sync.Bridge.ReconcileAsync();
+
+        Assert.Equal(1, first["sync"]!["tickets"]!.GetValue<int>());
+        Assert.False(first["sync"]!["wrapped"]!.GetValue<bool>());
+        Assert.Equal(1, second["sync"]!["tickets"]!.GetValue<int>());
+        Assert.Equal(Carol, sync.Jira.State.GetAssignee(IssueKey));
+        Assert.Equal(Bob, sync.Jira.State.GetAssignee(OtherIssueKey));
+    }
+
+    [Fact]
+    public async Task KibanaDownDuringTheSweep_NothingRemembered_NextRunFollows()
+    {
+        await using var sync = await SyncSetup.StartAsync(azurite, new() { ["Kibana:MaxRetries"] = "0" });
+        await sync.AssignInJiraAsync(from: null, to: Alice, "alert-1");
+        await sync.ChangeInKibanaAsync("alert-1", add: ["u_carol_0"], remove: ["u_alice_0"]);
+        sync.Bridge.Kibana.State.Faults.FailNext(1, 503);
+
+        var failed = await sync.Bridge.ReconcileAsync();
+
+        Assert.Contains("503", failed["sync"]!["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(sync.Puts());
+        var next = await sync.Bridge.ReconcileAsync();
+        Assert.Null(next["sync"]!["error"]);
+        Assert.Equal(Carol, sync.Jira.State.GetAssignee(IssueKey));
+    }
+
+    [Fact]
     public async Task SyncOff_TheDefault_NoLinksAndNoTicketReads()
     {
         await using var sync = await SyncSetup.StartAsync(azurite, new() { ["Jira:SyncFromKibana"] = "false" });
@@ -253,6 +318,7 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
             options.CloudApiTokens[BridgeEmail] = JiraToken;
             var jira = await RunningJiraSimulator.StartAsync(options);
             jira.State.SeedIssue(IssueKey, assignee: null, assignableUsers: [Alice, Bob, Carol]);
+            jira.State.SeedIssue(OtherIssueKey, assignee: null, assignableUsers: [Alice, Bob, Carol]);
             var settings = new Dictionary<string, string>
             {
                 ["Jira:SyncFromKibana"] = "true",
@@ -276,13 +342,14 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
         }
 
         /// <summary>What Jira sends when the ticket is assigned (as <paramref name="actor"/>), and the issue as Jira now holds it.</summary>
-        public async Task<HttpResponseMessage> AssignInJiraAsync(string? from, string to, string alerts, string? actor = null)
+        public async Task<HttpResponseMessage> AssignInJiraAsync(string? from, string to, string alerts, string? actor = null, string issueKey = IssueKey)
         {
-            Jira.State.SeedIssue(IssueKey, assignee: to, assignableUsers: [Alice, Bob, Carol]);
+            Jira.State.SeedIssue(issueKey, assignee: to, assignableUsers: [Alice, Bob, Carol]);
             var node = JsonNode.Parse(Fixture("jira/cloud-issue-assigned.json"))!.AsObject();
             node["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             node["user"]!["accountId"] = actor ?? to;
-            node["issue"]!["id"] = IssueId;
+            node["issue"]!["id"] = Jira.State.GetId(issueKey);
+            node["issue"]!["key"] = issueKey;
             node["issue"]!["fields"]!["customfield_10050"] = alerts;
             node["issue"]!["fields"]!["assignee"]!["accountId"] = to;
             node["changelog"]!["id"] = (++_changelog).ToString(System.Globalization.CultureInfo.InvariantCulture);
