@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Moq;
 
 namespace AssignBridge.IntegrationTests.People;
 
@@ -95,6 +96,41 @@ public sealed class PeopleReverseTests(AzuriteFixture azurite)
         Assert.Equal("acct-2", await Directory(bridge).ExternalIdAsync("u_bob_0", "jira"));
         Assert.Equal("acct-1", await Directory(bridge).ExternalIdAsync("u_alice_0", "jira"));
         Assert.DoesNotContain(bridge.Logs.Lines, IsRepair);
+    }
+
+    [Fact]
+    public async Task Set_AnotherWriterMovesTheRowBetweenReadAndWrite_ReadsAgainAndTheIndexStaysRight()
+    {
+        await using var bridge = await StartAsync();
+        await SetAsync(bridge, "jira", "acct-1", "u_alice_0");
+        var other = Store(bridge);
+        var interfered = false;
+        // The real client against Azurite, but for one seam: right after this writer's first read of acct-1, another
+        // writer moves acct-1 to u_carol_0, so this writer's transaction meets a changed row and index.
+        var table = new Mock<TableClient>(azurite.ConnectionString, bridge.People.Name) { CallBase = true };
+        table.Setup(t => t.GetEntityIfExistsAsync<PersonEntity>("jira", "acct-1", It.IsAny<IEnumerable<string>>(), It.IsAny<CancellationToken>()))
+            .Returns(async (string ns, string rowKey, IEnumerable<string> select, CancellationToken token) =>
+            {
+                var read = await bridge.People.GetEntityIfExistsAsync<PersonEntity>(ns, rowKey, select, token);
+                if (!interfered)
+                {
+                    interfered = true;
+                    await other.SetAsync(new PersonMapping("jira", "acct-1", "u_carol_0", null, "test"), "other", token);
+                }
+
+                return read;
+            });
+        var store = new PeopleStore(table.Object, _time);
+
+        var (row, _, changed) = await store.SetAsync(new PersonMapping("jira", "acct-1", "u_bob_0", null, "test"), "test");
+
+        Assert.True(interfered);
+        Assert.True(changed);
+        Assert.Equal("u_bob_0", row.KibanaUid);
+        Assert.Equal("acct-1", (await store.GetIndexAsync("jira", "u_bob_0"))?.ExternalId);
+        Assert.Null(await store.GetIndexAsync("jira", "u_carol_0")); // the retry released what the other writer claimed
+        Assert.Null(await store.GetIndexAsync("jira", "u_alice_0"));
+        Assert.Equal("u_bob_0", (await store.GetAsync("jira", "acct-1"))?.KibanaUid);
     }
 
     [Fact]
