@@ -147,13 +147,19 @@ internal sealed class PeopleImporter(PeopleStore store)
                 progress?.Report(new ImportProgress(Interlocked.Add(ref written, batch.Mappings.Count), rows.Count));
             });
 
-        // After the rows are written, so the fallback sees the table as the import left it.
+        // After the rows are written, so the fallback sees the table as the import left it. Many UIDs of one namespace
+        // choose their fallback from one read of the partition rather than one query each.
         var left = rows
             .Where(r => r.PreviousUid is not null && r.PreviousUid != r.Entity.KibanaUid && !claimed.Contains((r.Entity.PartitionKey, r.PreviousUid)))
-            .GroupBy(r => (r.Entity.PartitionKey, Uid: r.PreviousUid!));
-        foreach (var uid in left)
+            .GroupBy(r => r.Entity.PartitionKey);
+        foreach (var partition in left)
         {
-            await store.ReleaseAsync(uid.Key.PartitionKey, uid.Key.Uid, uid.Select(r => r.Entity.RowKey).ToHashSet(StringComparer.Ordinal), cancellationToken);
+            var uids = partition.GroupBy(r => r.PreviousUid!).ToList();
+            var snapshot = uids.Count > PointReadLimit ? await UidIndex.MostRecentByUidAsync(store.Table, partition.Key, cancellationToken) : null;
+            await Parallel.ForEachAsync(
+                uids,
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+                async (uid, token) => await store.ReleaseAsync(partition.Key, uid.Key, uid.Select(r => r.Entity.RowKey).ToHashSet(StringComparer.Ordinal), snapshot, token));
         }
     }
 

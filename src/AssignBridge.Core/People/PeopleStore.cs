@@ -98,7 +98,7 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
                 new(TableTransactionActionType.UpsertReplace, UidIndex.For(entity, now)),
             };
             var moved = existing is not null && existing.KibanaUid != entity.KibanaUid;
-            if (moved && await ReleaseActionAsync(existing!.PartitionKey, existing.KibanaUid, new HashSet<string>(StringComparer.Ordinal) { existing.RowKey }, cancellationToken) is { } release)
+            if (moved && await ReleaseActionAsync(existing!.PartitionKey, existing.KibanaUid, new HashSet<string>(StringComparer.Ordinal) { existing.RowKey }, null, cancellationToken) is { } release)
             {
                 actions.Add(release);
             }
@@ -129,7 +129,7 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
             }
 
             var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, existing, existing.ETag) };
-            if (await ReleaseActionAsync(ns, existing.KibanaUid, new HashSet<string>(StringComparer.Ordinal) { existing.RowKey }, cancellationToken) is { } release)
+            if (await ReleaseActionAsync(ns, existing.KibanaUid, new HashSet<string>(StringComparer.Ordinal) { existing.RowKey }, null, cancellationToken) is { } release)
             {
                 actions.Add(release);
             }
@@ -148,9 +148,14 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
     /// if the index entry of the UID names one of them, points it at another mapping of the UID, or removes it. A
     /// concurrent writer who moved the entry first wins; look-ups check what an entry names, so nothing wrong is answered.
     /// </summary>
-    public async Task ReleaseAsync(string ns, string uid, IReadOnlySet<string> leftRowKeys, CancellationToken cancellationToken = default)
+    /// <param name="mostRecentByUid">
+    /// A snapshot of the namespace's mappings (<see cref="UidIndex.MostRecentByUidAsync"/>) taken after the rows left,
+    /// to choose the fallback from instead of querying the partition for each UID; null to query.
+    /// </param>
+    public async Task ReleaseAsync(
+        string ns, string uid, IReadOnlySet<string> leftRowKeys, IReadOnlyDictionary<string, PersonEntity>? mostRecentByUid = null, CancellationToken cancellationToken = default)
     {
-        if (await ReleaseActionAsync(ns, uid, leftRowKeys, cancellationToken) is not { } release)
+        if (await ReleaseActionAsync(ns, uid, leftRowKeys, mostRecentByUid, cancellationToken) is not { } release)
         {
             return;
         }
@@ -213,14 +218,18 @@ internal sealed class PeopleStore(TableClient table, TimeProvider time, Action<s
     // What the index entry of uid needs once the rows leftRowKeys no longer name it: nothing when it names another row
     // (or the table predates the index: look-ups write the entry when asked), else to name the most recent other
     // mapping of the UID, or to go. Conditional on the entry's ETag, so a concurrent change makes the write try again.
-    private async Task<TableTransactionAction?> ReleaseActionAsync(string ns, string uid, IReadOnlySet<string> leftRowKeys, CancellationToken cancellationToken)
+    private async Task<TableTransactionAction?> ReleaseActionAsync(
+        string ns, string uid, IReadOnlySet<string> leftRowKeys, IReadOnlyDictionary<string, PersonEntity>? mostRecentByUid, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(uid) || await GetIndexAsync(ns, uid, cancellationToken) is not { } entry || !leftRowKeys.Contains(entry.MappingRowKey))
         {
             return null;
         }
 
-        return await UidIndex.FindMostRecentAsync(table, ns, uid, leftRowKeys, cancellationToken) is { } next
+        var next = mostRecentByUid is null
+            ? await UidIndex.FindMostRecentAsync(table, ns, uid, leftRowKeys, cancellationToken)
+            : mostRecentByUid.TryGetValue(uid, out var known) && !leftRowKeys.Contains(known.RowKey) ? known : null;
+        return next is not null
             ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, UidIndex.For(next, time.GetUtcNow()), entry.ETag)
             : new TableTransactionAction(TableTransactionActionType.Delete, entry, entry.ETag);
     }

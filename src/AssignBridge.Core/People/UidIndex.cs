@@ -77,4 +77,20 @@ internal static class UidIndex
 
         return best;
     }
+
+    /// <summary>For every UID the mappings of namespace <paramref name="ns"/> name, the mapping set most recently: one read of the partition for many UIDs.</summary>
+    public static async Task<Dictionary<string, PersonEntity>> MostRecentByUidAsync(TableClient table, string ns, CancellationToken cancellationToken)
+    {
+        var best = new Dictionary<string, PersonEntity>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {ns}") + " and " + MappingsOnly;
+        await foreach (var row in table.QueryAsync<PersonEntity>(filter, maxPerPage: 1_000, select: FindColumns, cancellationToken: cancellationToken))
+        {
+            if (!best.TryGetValue(row.KibanaUid, out var known) || (row.UpdatedAt ?? DateTimeOffset.MinValue) > (known.UpdatedAt ?? DateTimeOffset.MinValue))
+            {
+                best[row.KibanaUid] = row;
+            }
+        }
+
+        return best;
+    }
 }

@@ -259,6 +259,31 @@ public sealed class PeopleReverseTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Import_ManyUidsLeftInOneNamespace_FallBacksChosenFromOneReadOfThePartition()
+    {
+        await using var bridge = await StartAsync();
+        var importer = new PeopleImporter(Store(bridge));
+        const int People = 60; // more than the importer reads point by point
+        var extra = string.Concat(Enumerable.Range(0, People).Select(i => $"jira,extra-{i},,u_{i},\n"));
+        var main = string.Concat(Enumerable.Range(0, People).Select(i => $"jira,acct-{i},,u_{i},\n"));
+        await importer.ImportAsync(PeopleFile.ReadCsv(extra + main), "test", dryRun: false);
+        var before = await Directory(bridge).ExternalIdAsync("u_7", "jira");
+
+        var summary = await importer.ImportAsync(PeopleFile.ReadCsv(string.Concat(Enumerable.Range(0, People).Select(i => $"jira,acct-{i},,v_{i},\n"))), "test", dryRun: false);
+
+        Assert.Equal("acct-7", before);
+        Assert.Equal(People, summary.Changed);
+        for (var i = 0; i < People; i++)
+        {
+            Assert.Equal($"extra-{i}", (await Store(bridge).GetIndexAsync("jira", $"u_{i}"))?.ExternalId);
+            Assert.Equal($"acct-{i}", (await Store(bridge).GetIndexAsync("jira", $"v_{i}"))?.ExternalId);
+        }
+
+        Assert.Equal("extra-7", await Directory(bridge).ExternalIdAsync("u_7", "jira"));
+        Assert.DoesNotContain(bridge.Logs.Lines, IsRepair);
+    }
+
+    [Fact]
     public async Task Import_ManyRowsOfOneUid_OneEntryAndTransactionsOfAtMostAHundred()
     {
         await using var bridge = await StartAsync();
