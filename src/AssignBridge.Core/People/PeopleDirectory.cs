@@ -93,8 +93,10 @@ internal sealed class PeopleDirectory
     /// Answers from the reverse index (two point reads: the entry, then the mapping it names, which must still name the
     /// UID). Tables written before the index existed have no entries: a miss, or an entry whose mapping has changed
     /// behind the bridge's back, queries the namespace's partition by KibanaUid and writes the entry it finds (or
-    /// removes the stale one), so an upgrade needs no migration step. Answers and misses are cached like forward
-    /// look-ups, and writes through <see cref="PeopleStore"/> forget them (<see cref="InvalidateUid"/>).
+    /// removes the stale one), so an upgrade needs no migration step. That query is also what a UID with no mapping in
+    /// the namespace costs. Answers and misses are cached like forward look-ups (so the query runs at most once per
+    /// <see cref="PeopleOptions.NegativeCacheSeconds"/> for a miss), and writes through <see cref="PeopleStore"/> forget
+    /// them (<see cref="InvalidateUid"/>). Forward look-ups never read an index row: their keys are encoded ids.
     /// </remarks>
     /// <exception cref="ArgumentException"><paramref name="ns"/> is not a namespace of the mapping table.</exception>
     /// <exception cref="PeopleUnavailableException">The table could not be read.</exception>
