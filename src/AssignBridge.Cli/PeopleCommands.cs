@@ -63,6 +63,12 @@ internal static class PeopleCommands
         resolve.SetAction((r, ct) => console.RunAsync(sp => ResolveAsync(sp, console, r.GetValue(who)!, r.GetValue(fallback), ct)));
         people.Subcommands.Add(resolve);
 
+        var reverseUid = new Argument<string>("uid") { Description = "The Kibana user-profile UID." };
+        var reverseNs = new Option<string>("--namespace") { Description = "The namespace whose id to show: " + string.Join(", ", PersonRef.TableNamespaces) + ".", Required = true };
+        var reverse = new Command("reverse", "Show the id a Kibana UID has in one namespace (the mapping set most recently, when several name it), as two-way sync writes a ticket's assignee.") { reverseUid, reverseNs };
+        reverse.SetAction((r, ct) => console.RunAsync(sp => ReverseAsync(sp, console, r.GetValue(reverseUid)!, r.GetValue(reverseNs)!, ct)));
+        people.Subcommands.Add(reverse);
+
         var search = new Option<string[]>("--search") { Description = "Search term (username, full name or email); repeat it for more. Kibana answers at most 10 profiles per term.", AllowMultipleArgumentsPerToken = true };
         var write = new Option<bool>("--write") { Description = "Write the proposed email mappings (added and changed ones) instead of only printing them." };
         var space = new Option<string?>("--space") { Description = "Kibana space whose users to look up (default Kibana:DefaultSpace)." };
@@ -258,6 +264,25 @@ internal static class PeopleCommands
         }
 
         return answer.KibanaUid is null ? 1 : 0;
+    }
+
+    private static async Task<int> ReverseAsync(IServiceProvider services, CommandConsole console, string uid, string ns, CancellationToken cancellationToken)
+    {
+        ns = ns.ToLowerInvariant();
+        if (PeopleAdmin.ReverseProblem(uid, ns, "the uid", "--namespace") is { } problem)
+        {
+            await console.Error.WriteLineAsync(problem);
+            return 2;
+        }
+
+        if (await services.GetRequiredService<PeopleDirectory>().ExternalIdAsync(uid, ns, cancellationToken) is not { } externalId)
+        {
+            await console.Error.WriteLineAsync(PeopleAdmin.NoReverseMapping(uid, ns));
+            return 1;
+        }
+
+        await console.Output.WriteLineAsync($"{uid} -> {ns}:{externalId}");
+        return 0;
     }
 
     private static async Task<int> DiscoverAsync(IServiceProvider services, CommandConsole console, string[] terms, bool write, string? space, CancellationToken cancellationToken)

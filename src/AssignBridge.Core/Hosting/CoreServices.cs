@@ -41,9 +41,9 @@ internal static class CoreServices
         services.AddSingleton<PeopleDirectory>();
         services.AddSingleton(sp =>
         {
-            // Writes through the store make the directory's cache forget the key.
+            // Writes through the store make the directory's cache forget the keys, forward and reverse.
             var directory = sp.GetRequiredService<PeopleDirectory>();
-            return new PeopleStore(directory.Table, sp.GetRequiredService<TimeProvider>(), directory.Invalidate);
+            return new PeopleStore(directory.Table, sp.GetRequiredService<TimeProvider>(), directory.Invalidate, directory.InvalidateUid);
         });
 
         services.AddKibanaClient();

@@ -12,6 +12,12 @@ internal sealed record ResolveAnswer(
     [property: JsonPropertyName("row")] PersonView? Row,
     [property: JsonPropertyName("explanation")] string Explanation);
 
+/// <summary>The answer of <c>people reverse</c> and <c>GET /api/manage/people/reverse</c>: a Kibana UID's id in one namespace.</summary>
+internal sealed record ReverseAnswer(
+    [property: JsonPropertyName("kibanaUid")] string KibanaUid,
+    [property: JsonPropertyName("namespace")] string Namespace,
+    [property: JsonPropertyName("externalId")] string ExternalId);
+
 /// <summary>A proposed <c>email</c> mapping from a Kibana user profile.</summary>
 internal sealed record DiscoveredMapping(
     [property: JsonPropertyName("email")] string Email,
@@ -49,6 +55,30 @@ internal static class PeopleAdmin
                 return new ResolveAnswer(shown, "unmapped", null, null, $"{resolution.Reason}; assignments naming this person follow People:UnmappedPolicy");
         }
     }
+
+    /// <summary>
+    /// Checks what a user gives for reverse: a namespace of the mapping table and a UID by the rule every mapping's UID
+    /// was held to. Returns the problem as a sentence naming the bad parameter (as <paramref name="uidName"/> and
+    /// <paramref name="namespaceName"/> call them), or null.
+    /// </summary>
+    public static string? ReverseProblem(string? uid, string? ns, string uidName, string namespaceName)
+    {
+        if (string.IsNullOrWhiteSpace(ns))
+        {
+            return $"{namespaceName} is missing: give the namespace whose id you want ({string.Join(", ", PersonRef.TableNamespaces)}).";
+        }
+
+        if (!PersonRef.TableNamespaces.Contains(ns))
+        {
+            return $"{namespaceName} '{ns}' is not a namespace of the mapping table ({string.Join(", ", PersonRef.TableNamespaces)}).";
+        }
+
+        return InputRules.Uid(uidName, uid) is { } problem ? problem + "." : null;
+    }
+
+    /// <summary>The sentence for a UID no mapping of the namespace names.</summary>
+    public static string NoReverseMapping(string uid, string ns) =>
+        $"No mapping in namespace '{ns}' names the Kibana UID '{uid}'" + (ns == PersonRef.EmailNamespace ? "." : " (email rows do not answer for other namespaces: a ticket system needs its own id).");
 
     /// <summary>Parses what a user types for resolve: <c>namespace:id</c>, or an email.</summary>
     public static PersonRef? ParsePerson(string text, string? email, out string? problem)

@@ -36,7 +36,10 @@ internal readonly record struct ImportProgress(int Written, int ToWrite);
 
 // Imports mappings idempotently: reads what the table holds for the keys in the file, writes only added and changed
 // rows (so unchanged rows keep their audit columns), in table transactions of at most 100 rows of one partition,
-// a few transactions at a time. A dry run stops after the comparison.
+// a few transactions at a time. A dry run stops after the comparison. The reverse index is kept in step: in each
+// namespace the file's last written row for a UID becomes the index's answer for it, in the same transaction as the
+// row; then each UID a changed row left, and that the file gave no written row of its own, falls back to another of
+// its mappings.
 internal sealed class PeopleImporter(PeopleStore store)
 {
     /// <summary>A table transaction holds at most 100 entities, all of one partition.</summary>
@@ -81,7 +84,7 @@ internal sealed class PeopleImporter(PeopleStore store)
 
         if (!dryRun && changes.Count > 0)
         {
-            await WriteAsync([.. changes.Select(c => c.Entity)], progress, cancellationToken);
+            await WriteAsync([.. changes.Select(c => (c.Entity, c.Change.PreviousKibanaUid))], progress, cancellationToken);
         }
 
         return new ImportSummary(
@@ -96,25 +99,76 @@ internal sealed class PeopleImporter(PeopleStore store)
             (long)store.Time.GetElapsedTime(started).TotalMilliseconds);
     }
 
-    private async Task WriteAsync(IReadOnlyList<PersonEntity> entities, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
+    private async Task WriteAsync(IReadOnlyList<(PersonEntity Entity, string? PreviousUid)> rows, IProgress<ImportProgress>? progress, CancellationToken cancellationToken)
     {
         await store.EnsureTableAsync(cancellationToken);
-        var batches = entities.GroupBy(e => e.PartitionKey).SelectMany(p => p.Chunk(BatchSize)).ToList();
+        var now = store.Time.GetUtcNow();
+        var batches = new List<Batch>();
+        var claimed = new HashSet<(string Namespace, string Uid)>();
+        foreach (var partition in rows.Select(r => r.Entity).GroupBy(e => e.PartitionKey))
+        {
+            var claimers = partition.GroupBy(e => e.KibanaUid).Select(g => g.Last()).ToHashSet();
+            var batch = new Batch();
+            foreach (var entity in partition)
+            {
+                var claims = claimers.Contains(entity);
+                if (batch.Actions.Count + (claims ? 2 : 1) > BatchSize)
+                {
+                    batches.Add(batch);
+                    batch = new Batch();
+                }
+
+                batch.Actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+                batch.Mappings.Add(entity);
+                if (claims)
+                {
+                    batch.Actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, UidIndex.For(entity, now)));
+                    claimed.Add((entity.PartitionKey, entity.KibanaUid));
+                }
+            }
+
+            batches.Add(batch);
+        }
+
         var written = 0;
-        progress?.Report(new ImportProgress(0, entities.Count));
+        progress?.Report(new ImportProgress(0, rows.Count));
         await Parallel.ForEachAsync(
             batches,
             new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
             async (batch, token) =>
             {
-                await store.Table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), token);
-                foreach (var entity in batch)
+                await store.Table.SubmitTransactionAsync(batch.Actions, token);
+                foreach (var entity in batch.Mappings)
                 {
                     store.Written(entity.PartitionKey, entity.ExternalId!);
+                    store.IndexWritten(entity.PartitionKey, entity.KibanaUid);
                 }
 
-                progress?.Report(new ImportProgress(Interlocked.Add(ref written, batch.Length), entities.Count));
+                progress?.Report(new ImportProgress(Interlocked.Add(ref written, batch.Mappings.Count), rows.Count));
             });
+
+        // After the rows are written, so the fallback sees the table as the import left it. Many UIDs of one namespace
+        // choose their fallback from one read of the partition rather than one query each.
+        var left = rows
+            .Where(r => r.PreviousUid is not null && r.PreviousUid != r.Entity.KibanaUid && !claimed.Contains((r.Entity.PartitionKey, r.PreviousUid)))
+            .GroupBy(r => r.Entity.PartitionKey);
+        foreach (var partition in left)
+        {
+            var uids = partition.GroupBy(r => r.PreviousUid!).ToList();
+            var snapshot = uids.Count > PointReadLimit ? await UidIndex.MostRecentByUidAsync(store.Table, partition.Key, cancellationToken) : null;
+            await Parallel.ForEachAsync(
+                uids,
+                new ParallelOptions { MaxDegreeOfParallelism = ParallelTransactions, CancellationToken = cancellationToken },
+                async (uid, token) => await store.ReleaseAsync(partition.Key, uid.Key, uid.Select(r => r.Entity.RowKey).ToHashSet(StringComparer.Ordinal), snapshot, token));
+        }
+    }
+
+    /// <summary>One transaction: mapping rows of one partition and the index entries they claim.</summary>
+    private sealed class Batch
+    {
+        public List<TableTransactionAction> Actions { get; } = [];
+
+        public List<PersonEntity> Mappings { get; } = [];
     }
 
     private async Task<Dictionary<string, PersonEntity>> ReadExistingAsync(string ns, IReadOnlyList<PersonMapping> mappings, CancellationToken cancellationToken)
@@ -138,7 +192,7 @@ internal sealed class PeopleImporter(PeopleStore store)
 
             var wanted = mappings.Select(m => m.RowKey).ToHashSet(StringComparer.Ordinal);
             await foreach (var entity in store.Table.QueryAsync<PersonEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {ns}"), maxPerPage: 1_000, select: CompareColumns, cancellationToken: cancellationToken))
+                TableClient.CreateQueryFilter($"PartitionKey eq {ns}") + " and " + UidIndex.MappingsOnly, maxPerPage: 1_000, select: CompareColumns, cancellationToken: cancellationToken))
             {
                 if (wanted.Contains(entity.RowKey))
                 {

@@ -20,6 +20,10 @@ internal static class ManageFunctions
     public static Task<IResult> ResolvePersonAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/people/resolve")] HttpRequest request, FunctionContext context) =>
         GuardedAsync(request, context, async () => await PeopleAdminEndpoints.ResolveAsync(request, context.Service<PeopleDirectory>(), context.Service<PeopleStore>(), context.CancellationToken));
 
+    [Function("ReversePerson")]
+    public static Task<IResult> ReversePersonAsync([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/people/reverse")] HttpRequest request, FunctionContext context) =>
+        GuardedAsync(request, context, async () => await PeopleAdminEndpoints.ReverseAsync(request, context.Service<PeopleDirectory>(), context.CancellationToken));
+
     [Function("ImportPeople")]
     public static Task<IResult> ImportPeopleAsync([HttpTrigger(AuthorizationLevel.Function, "post", Route = "manage/people/import")] HttpRequest request, FunctionContext context) =>
         GuardedAsync(request, context, async () => await PeopleAdminEndpoints.ImportAsync(request.HttpContext, context.Service<PeopleStore>(), context.Service<IOptions<AdminOptions>>(), context.CancellationToken));

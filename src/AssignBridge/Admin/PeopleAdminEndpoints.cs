@@ -19,6 +19,7 @@ internal sealed record SetPersonBody(
 [JsonSerializable(typeof(List<PersonView>))]
 [JsonSerializable(typeof(ImportSummary))]
 [JsonSerializable(typeof(ResolveAnswer))]
+[JsonSerializable(typeof(ReverseAnswer))]
 [JsonSerializable(typeof(List<DiscoveredMapping>))]
 internal sealed partial class PeopleAdminJsonContext : JsonSerializerContext;
 
@@ -36,6 +37,7 @@ internal static class PeopleAdminEndpoints
         var group = app.MapGroup(Route).RequireAdmin();
         group.MapGet("", ListAsync).WithName("ListPeople");
         group.MapGet("/resolve", ResolveAsync).WithName("ResolvePerson");
+        group.MapGet("/reverse", ReverseAsync).WithName("ReversePerson");
         group.MapPost("/import", ImportAsync).WithName("ImportPeople");
         group.MapGet("/{namespace}/{id}", GetAsync).WithName("GetPerson");
         group.MapPut("/{namespace}/{id}", PutAsync).WithName("PutPerson");
@@ -197,6 +199,20 @@ internal static class PeopleAdminEndpoints
         return TypedResults.Json(await PeopleAdmin.ResolveAsync(directory, store, parsed, cancellationToken), PeopleAdminJsonContext.Default.ResolveAnswer);
     }
 
+    /// <summary><c>?uid=&amp;namespace=</c>: the person's external id in the namespace, as two-way sync writes a ticket's assignee.</summary>
+    internal static async Task<Results<JsonHttpResult<ReverseAnswer>, ProblemHttpResult>> ReverseAsync(
+        HttpRequest request, PeopleDirectory directory, CancellationToken cancellationToken)
+    {
+        var (uid, @namespace) = (QueryValues.Text(request, "uid"), QueryValues.Text(request, "namespace")?.ToLowerInvariant());
+        if (PeopleAdmin.ReverseProblem(uid, @namespace, "uid", "namespace") is { } problem)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad reverse look-up", detail: problem + " Use ?uid=<Kibana UID>&namespace=<namespace>.");
+        }
+
+        return await directory.ExternalIdAsync(uid!, @namespace!, cancellationToken) is { } externalId
+            ? TypedResults.Json(new ReverseAnswer(uid!, @namespace!, externalId), PeopleAdminJsonContext.Default.ReverseAnswer)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such mapping", detail: PeopleAdmin.NoReverseMapping(uid!, @namespace!));
+    }
 
     private static (string? Namespace, string? Id) Key(string ns, string id)
     {

@@ -81,6 +81,73 @@ public sealed class PeopleAdminEndpointTests(AzuriteFixture azurite)
         Assert.Equal("u_1", after!["kibanaUid"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Reverse_TwoAccountsForOneUid_AnswersTheOneSetLastThenFallsBackAfterItsRemoval()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings);
+        using var client = Admin(bridge);
+        (await client.PutAsJsonAsync("/api/manage/people/jira/acct-1", new { kibanaUid = "u_alice_0" })).Dispose();
+        (await client.PutAsJsonAsync("/api/manage/people/jira/acct-2", new { kibanaUid = "u_alice_0" })).Dispose();
+
+        var answer = await client.GetFromJsonAsync<JsonObject>("/api/manage/people/reverse?uid=u_alice_0&namespace=jira");
+        (await client.DeleteAsync("/api/manage/people/jira/acct-2")).Dispose();
+        var fallback = await client.GetFromJsonAsync<JsonObject>("/api/manage/people/reverse?uid=u_alice_0&namespace=jira");
+        (await client.DeleteAsync("/api/manage/people/jira/acct-1")).Dispose();
+        using var gone = await client.GetAsync("/api/manage/people/reverse?uid=u_alice_0&namespace=jira");
+        var list = await client.GetFromJsonAsync<JsonArray>("/api/manage/people");
+
+        Assert.Equal("u_alice_0", answer!["kibanaUid"]!.GetValue<string>());
+        Assert.Equal("jira", answer["namespace"]!.GetValue<string>());
+        Assert.Equal("acct-2", answer["externalId"]!.GetValue<string>());
+        Assert.Equal("acct-1", fallback!["externalId"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        var problem = await gone.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.StartsWith("No mapping in namespace 'jira' names the Kibana UID 'u_alice_0'", problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(list!);
+    }
+
+    [Fact]
+    public async Task Reverse_OnlyAnEmailRow_404ForJira()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings);
+        using var client = Admin(bridge);
+        (await client.PutAsJsonAsync("/api/manage/people/email/ann@example.com", new { kibanaUid = "u_ann_0" })).Dispose();
+
+        using var jira = await client.GetAsync("/api/manage/people/reverse?uid=u_ann_0&namespace=jira");
+        var email = await client.GetFromJsonAsync<JsonObject>("/api/manage/people/reverse?uid=u_ann_0&namespace=email");
+
+        Assert.Equal(HttpStatusCode.NotFound, jira.StatusCode);
+        Assert.Equal("ann@example.com", email!["externalId"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("?namespace=jira", "uid is missing")]
+    [InlineData("?uid=%20&namespace=jira", "uid is only whitespace")]
+    [InlineData("?uid=u_1", "namespace is missing")]
+    [InlineData("?uid=u_1&namespace=github", "namespace 'github' is not a namespace")]
+    [InlineData("?uid=u_1&namespace=uid", "namespace 'uid' is not a namespace")]
+    public async Task Reverse_BadParameter_400NamingIt(string query, string detail)
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings);
+        using var client = Admin(bridge);
+
+        using var response = await client.GetAsync("/api/manage/people/reverse" + query);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
+        Assert.StartsWith(detail, problem!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Reverse_NoAdminToken_401()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite, s_settings);
+
+        using var response = await bridge.Client.GetAsync("/api/manage/people/reverse?uid=u_1&namespace=jira"); // the assignments token
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/manage/people/github/x", "{\"kibanaUid\":\"u\"}", 400, "Unknown namespace")]
     [InlineData("/api/manage/people/jira/x", "{\"kibanaUid\":\" \"}", 400, "The mapping is not valid")]

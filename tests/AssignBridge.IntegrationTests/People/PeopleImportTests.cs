@@ -112,6 +112,27 @@ public sealed class PeopleImportTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Contains("unmapped", unmapped, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReverseCommand_MappedUnmappedAndBadNamespace_ExitCodesAndOutput()
+    {
+        await using var bridge = await BridgeHarness.StartAsync(azurite);
+        Assert.Equal(0, (await RunAsync(bridge, "people", "set", "jira:5b10ac8d82e05b22cc7d4ef5", "u_alice_0")).Code);
+        Assert.Equal(0, (await RunAsync(bridge, "people", "set", "alice@example.com", "u_alice_0")).Code);
+
+        var (code, stdout, _) = await RunAsync(bridge, "people", "reverse", "u_alice_0", "--namespace", "jira");
+        var (missCode, _, missErr) = await RunAsync(bridge, "people", "reverse", "u_alice_0", "--namespace", "servicenow");
+        var (badCode, _, badErr) = await RunAsync(bridge, "people", "reverse", "u_alice_0", "--namespace", "github");
+        var (noNsCode, _, _) = await RunAsync(bridge, "people", "reverse", "u_alice_0");
+
+        Assert.Equal(0, code);
+        Assert.Equal("u_alice_0 -> jira:5b10ac8d82e05b22cc7d4ef5", stdout.Trim());
+        Assert.Equal(1, missCode); // the email row does not answer for a ticket system
+        Assert.Contains("No mapping in namespace 'servicenow' names the Kibana UID 'u_alice_0'", missErr, StringComparison.Ordinal);
+        Assert.Equal(2, badCode);
+        Assert.Contains("--namespace 'github' is not a namespace of the mapping table", badErr, StringComparison.Ordinal);
+        Assert.NotEqual(0, noNsCode); // --namespace is required
+    }
+
     /// <summary>The measurement the issue asks for: 50,000 rows in batched transactions against Azurite.</summary>
     [Fact]
     public async Task Import_FiftyThousandRows_BatchedAndIdempotent()
@@ -139,7 +160,7 @@ public sealed class PeopleImportTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.Equal(50_000, first.Added);
         Assert.Equal(0, second.Added + second.Changed);
         Assert.Equal(50_000, second.Unchanged);
-        Assert.Equal(50_000, (await bridge.People.QueryAsync<PersonEntity>(select: ["RowKey"]).ToListAsync()).Count);
+        Assert.Equal(50_000, (await bridge.People.QueryAsync<PersonEntity>(UidIndex.MappingsOnly, select: ["RowKey"]).ToListAsync()).Count);
     }
 
     internal static async Task<(int Code, string Stdout, string Stderr)> RunAsync(BridgeHarness bridge, params string[] args)
