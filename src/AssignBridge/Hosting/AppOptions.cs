@@ -7,6 +7,7 @@ using AssignBridge.Delivery;
 using AssignBridge.Reconciliation;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
+using AssignBridge.Sync;
 
 namespace AssignBridge.Hosting;
 
@@ -31,8 +32,8 @@ internal static class AppOptions
         AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),
     ];
 
-    public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own];
+    public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own, .. TicketWriterServices.Options];
 
-    /// <summary>Binds the app's own sections and registers their validators (the core's come with <c>AddAssignBridgeCore</c>).</summary>
+    /// <summary>Binds the app's own sections and registers their validators (the core's come with <c>AddAssignBridgeCore</c>, the ticket writers' with <c>AddTicketWriters</c>).</summary>
     public static IServiceCollection AddAppOptions(this IServiceCollection services) => AppOptionsEntry.RegisterAll(services, s_own);
 }

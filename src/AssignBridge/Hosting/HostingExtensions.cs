@@ -12,6 +12,7 @@ using AssignBridge.Platform.Security;
 using AssignBridge.Platform.Telemetry;
 using AssignBridge.Reconciliation;
 using AssignBridge.Sources;
+using AssignBridge.Sync;
 
 namespace AssignBridge.Hosting;
 
@@ -80,6 +81,7 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryWork>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<DeliveryWork>());
         services.AddSingleton<ReconcileService>();
+        services.AddTicketWriters(configuration); // Kibana → ticket: the Jira and ServiceNow assignee writers
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());
         services.AddAssignBridgeHealthChecks();

@@ -18,7 +18,7 @@ public sealed class LayeringTests
     [
         ("hosting", ["AssignBridge", "AssignBridge.Hosting"]),
         ("admin", ["AssignBridge.Admin"]),
-        ("ways in", ["AssignBridge.Functions", "AssignBridge.Sources", "AssignBridge.Commands", "AssignBridge.AssignmentsApi", "AssignBridge.Reconciliation", "AssignBridge.Health", "AssignBridge.Ingress"]),
+        ("ways in", ["AssignBridge.Functions", "AssignBridge.Sources", "AssignBridge.Sync", "AssignBridge.Commands", "AssignBridge.AssignmentsApi", "AssignBridge.Reconciliation", "AssignBridge.Health", "AssignBridge.Ingress"]),
         ("delivery pipeline", ["AssignBridge.Delivery"]),
         ("domain", ["AssignBridge.Assignments", "AssignBridge.Audit", "AssignBridge.Notifications", "AssignBridge.People", "AssignBridge.Kibana", "AssignBridge.Secrets"]),
         ("platform", ["AssignBridge.Platform"]),
