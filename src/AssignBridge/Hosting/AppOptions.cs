@@ -30,10 +30,12 @@ internal static class AppOptions
         AppOptionsEntry.For<CommandsOptions, CommandsOptionsValidator>(CommandsOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<JiraApiOptions, JiraApiOptionsValidator>(JiraApiOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<ServiceNowApiOptions, ServiceNowApiOptionsValidator>(ServiceNowApiOptions.SectionName, static (section, options) => section.Bind(options)),
     ];
 
-    public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own, .. TicketWriterServices.Options];
+    public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own];
 
-    /// <summary>Binds the app's own sections and registers their validators (the core's come with <c>AddAssignBridgeCore</c>, the ticket writers' with <c>AddTicketWriters</c>).</summary>
+    /// <summary>Binds the app's own sections and registers their validators (the core's come with <c>AddAssignBridgeCore</c>).</summary>
     public static IServiceCollection AddAppOptions(this IServiceCollection services) => AppOptionsEntry.RegisterAll(services, s_own);
 }

@@ -7,7 +7,10 @@ namespace AssignBridge.Sync;
 /// <summary>Which Jira the bridge writes assignees to: Cloud (account ids, e-mail and API token) or Data Center (user names, personal access token).</summary>
 internal enum JiraFlavor
 {
+    /// <summary>Jira Cloud: <c>/rest/api/3</c>, basic auth with e-mail and API token, people by account id (namespace <c>jira</c>).</summary>
     Cloud,
+
+    /// <summary>Jira Data Center: <c>/rest/api/2</c>, bearer personal access token, people by user name (namespace <c>jira-dc</c>).</summary>
     DataCenter,
 }
 
@@ -29,7 +32,7 @@ internal sealed class JiraApiOptions : IValidatableObject
     /// <summary>Jira's base URL, for example https://yoursite.atlassian.net/ or a Data Center base (with any context path).</summary>
     public Uri? BaseUrl { get; set; }
 
-    /// <summary>Cloud (<c>/rest/api/3</c>, basic auth with e-mail and API token, account ids) or DataCenter (<c>/rest/api/2</c>, bearer personal access token, user names).</summary>
+    /// <summary>Which Jira the base URL is.</summary>
     public JiraFlavor Flavor { get; set; } = JiraFlavor.Cloud;
 
     /// <summary>Cloud: the e-mail address of the account whose API token the bridge uses (basic auth).</summary>

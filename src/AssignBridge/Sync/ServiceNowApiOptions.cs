@@ -7,7 +7,10 @@ namespace AssignBridge.Sync;
 /// <summary>How the bridge signs in to ServiceNow's Table API: basic auth with a user's password, or OAuth client credentials.</summary>
 internal enum ServiceNowAuth
 {
+    /// <summary>Basic auth with <c>User</c> and the password from <c>PasswordSecretName</c>.</summary>
     Basic,
+
+    /// <summary>A bearer access token from <c>/oauth_token.do</c> (client credentials: <c>ClientId</c> and the secret from <c>ClientSecretName</c>).</summary>
     OAuth,
 }
 
@@ -39,7 +42,7 @@ internal sealed class ServiceNowApiOptions : IValidatableObject
     /// <summary>The instance's URL, for example https://yourinstance.service-now.com/.</summary>
     public Uri? InstanceUrl { get; set; }
 
-    /// <summary>Basic (user name and password) or OAuth (client credentials from <c>/oauth_token.do</c>).</summary>
+    /// <summary>How the bridge signs in.</summary>
     public ServiceNowAuth Auth { get; set; } = ServiceNowAuth.Basic;
 
     /// <summary>Basic: the user name the bridge signs in as (it needs write access to <c>assigned_to</c> and read access to <c>sys_user</c>).</summary>

@@ -1,26 +1,30 @@
-using AssignBridge.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Sync;
 
 public static class TicketWriterServices
 {
-    /// <summary>The settings sections of the writers; <c>AppOptions.All</c> lists them so that the start-up check validates them.</summary>
-    internal static readonly IReadOnlyList<AppOptionsEntry> Options =
-    [
-        AppOptionsEntry.For<JiraApiOptions, JiraApiOptionsValidator>(JiraApiOptions.SectionName, static (section, options) => section.Bind(options)),
-        AppOptionsEntry.For<ServiceNowApiOptions, ServiceNowApiOptionsValidator>(ServiceNowApiOptions.SectionName, static (section, options) => section.Bind(options)),
-    ];
-
     /// <summary>
     /// The Jira and ServiceNow writers as <see cref="ITicketWriter"/>s (resolve <c>IEnumerable&lt;ITicketWriter&gt;</c>), their
-    /// typed HttpClients and settings. Each client makes one attempt per call within its <c>TimeoutSeconds</c>: no retries
+    /// typed HttpClients and settings (<c>Jira:Api</c>, <c>ServiceNow:Api</c>: bound and validated by their generated
+    /// validators; <c>AppOptions</c> lists them too, so that the start-up check stops a bad section before the app listens). Each client makes one attempt per call within its <c>TimeoutSeconds</c>: no retries
     /// here, they go through the bridge's queue; the only second request is the one after a 401 with a renewed credential.
     /// </summary>
     public static IServiceCollection AddTicketWriters(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        AppOptionsEntry.RegisterAll(services, Options);
+        // The app's AppOptions binds and validates both sections already (and checks them at start-up); bound once, validated once.
+        if (!Registered<JiraApiOptions>(services))
+        {
+            services.AddOptions<JiraApiOptions>().BindConfiguration(JiraApiOptions.SectionName);
+            services.AddSingleton<IValidateOptions<JiraApiOptions>, JiraApiOptionsValidator>();
+        }
+
+        if (!Registered<ServiceNowApiOptions>(services))
+        {
+            services.AddOptions<ServiceNowApiOptions>().BindConfiguration(ServiceNowApiOptions.SectionName);
+            services.AddSingleton<IValidateOptions<ServiceNowApiOptions>, ServiceNowApiOptionsValidator>();
+        }
 
         services.AddSingleton<JiraCredentials>();
         services.AddHttpClient<JiraTicketWriter>((sp, http) =>
@@ -39,6 +43,10 @@ public static class TicketWriterServices
         services.AddTransient<ITicketWriter>(sp => sp.GetRequiredService<ServiceNowTicketWriter>());
         return services;
     }
+
+    private static bool Registered<TOptions>(IServiceCollection services)
+        where TOptions : class =>
+        services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>));
 
     private static void Configure(HttpClient http, Uri? baseUrl, int timeoutSeconds)
     {
