@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssignBridge.Secrets;
 using Microsoft.Extensions.Options;
+using AssignBridge.Platform.Http;
 
 namespace AssignBridge.Sync;
 
@@ -98,7 +99,7 @@ internal sealed partial class JiraTicketWriter(HttpClient http, JiraCredentials 
                 parts.AddRange(errors.EnumerateObject().Select(e => $"{e.Name}: {(e.Value.ValueKind == JsonValueKind.String ? e.Value.GetString() : e.Value.GetRawText())}"));
             }
 
-            return parts.Count == 0 ? null : TicketWriteException.Shorten(string.Join("; ", parts));
+            return parts.Count == 0 ? null : ErrorBodies.Shorten(string.Join("; ", parts));
         }
         catch (JsonException)
         {

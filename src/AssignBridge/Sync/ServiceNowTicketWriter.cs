@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssignBridge.Sources.ServiceNow;
 using Microsoft.Extensions.Options;
+using AssignBridge.Platform.Http;
 
 namespace AssignBridge.Sync;
 
@@ -94,7 +95,7 @@ internal sealed partial class ServiceNowTicketWriter(
                 ? (StringOf(error, "message"), StringOf(error, "detail"))
                 : (error.ValueKind == JsonValueKind.String ? error.GetString() : null, StringOf(document.RootElement, "error_description"));
             return message is null && detail is null ? null
-                : TicketWriteException.Shorten(string.Join(": ", new[] { message, detail }.Where(p => !string.IsNullOrEmpty(p))));
+                : ErrorBodies.Shorten(string.Join(": ", new[] { message, detail }.Where(p => !string.IsNullOrEmpty(p))));
         }
         catch (JsonException)
         {

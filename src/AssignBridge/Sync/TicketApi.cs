@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using AssignBridge.Secrets;
+using AssignBridge.Platform.Http;
 
 namespace AssignBridge.Sync;
 
@@ -82,16 +83,16 @@ internal sealed class TicketApi(HttpClient http, TicketSystem system, TimeProvid
     {
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var detail = IsHtml(response)
+        var detail = ErrorBodies.IsHtml(response)
             ? $"an HTML page instead of {system.Name}'s JSON (is a proxy or sign-in page in front of it? check the base URL)"
-            : system.ParseDetail(body) ?? (body.Length > 0 ? TicketWriteException.Shorten(Encoding.UTF8.GetString(body)) : response.ReasonPhrase ?? $"HTTP {status}");
+            : system.ParseDetail(body) ?? (body.Length > 0 ? ErrorBodies.Shorten(Encoding.UTF8.GetString(body)) : response.ReasonPhrase ?? $"HTTP {status}");
         Log.FailureAnswer(logger, system.Name, status, response.RequestMessage?.Method.Method ?? "?", detail);
         return new TicketWriteException(system.Name, status, detail, system.RetryAfter(response, time.GetUtcNow()), hint);
     }
 
     /// <summary>A 2xx answer's body that is not what the route gives (HTML, text, JSON of another shape): a failure naming what came back.</summary>
     public TicketWriteException NotTheAnswer(byte[] body, string expected) =>
-        new(system.Name, 200, $"the answer is not {expected}: {TicketWriteException.Shorten(Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 120))))}");
+        new(system.Name, 200, $"the answer is not {expected}: {ErrorBodies.Shorten(Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 120))))}");
 
     private async Task<byte[]> BodyAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
         response.IsSuccessStatusCode
@@ -110,7 +111,4 @@ internal sealed class TicketApi(HttpClient http, TicketSystem system, TimeProvid
             throw new TicketWriteException(system.Name, 0, exception.Message, innerException: exception);
         }
     }
-
-    private static bool IsHtml(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType is { } type && type.Contains("html", StringComparison.OrdinalIgnoreCase);
 }

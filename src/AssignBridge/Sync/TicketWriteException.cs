@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace AssignBridge.Sync;
 
@@ -9,8 +8,6 @@ namespace AssignBridge.Sync;
 /// </summary>
 internal sealed class TicketWriteException : Exception
 {
-    private const int MaxDetailLength = 1000;
-
     /// <param name="system"><c>"Jira"</c> or <c>"ServiceNow"</c>.</param>
     /// <param name="statusCode">The HTTP status; 0 when there was no answer (connection refused, timeout).</param>
     /// <param name="detail">The product's error message(s), or what went wrong when it did not answer.</param>
@@ -57,24 +54,6 @@ internal sealed class TicketWriteException : Exception
 
     /// <summary>The time from <paramref name="now"/> until <paramref name="then"/>, zero when it has passed.</summary>
     public static TimeSpan Until(DateTimeOffset then, DateTimeOffset now) => then > now ? then - now : TimeSpan.Zero;
-
-    /// <summary>Text reduced to one line of bounded length, for a body that is not the product's error shape.</summary>
-    public static string Shorten(string text)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, MaxDetailLength));
-        foreach (var c in text)
-        {
-            if (builder.Length == MaxDetailLength)
-            {
-                builder.Append('…');
-                break;
-            }
-
-            builder.Append(char.IsControl(c) ? ' ' : c);
-        }
-
-        return builder.ToString().Trim();
-    }
 
     private static string Describe(string system, int statusCode, string detail, string? hint)
     {
