@@ -9,13 +9,13 @@ namespace JiraSimulator;
 public static class JiraSimulatorServices
 {
     /// <summary>Registers what <see cref="JiraSimulatorEndpoints.MapJiraSimulator"/> needs: the options, the state and a clock.</summary>
-    public static IServiceCollection AddJiraSimulator(this IServiceCollection services, JiraSimulatorOptions options, JiraState? state = null)
+    public static IServiceCollection AddJiraSimulator(this IServiceCollection services, JiraSimulatorOptions options, JiraState? state = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(state ?? new JiraState());
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         return services;
     }
 }

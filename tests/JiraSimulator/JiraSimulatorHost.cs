@@ -8,7 +8,7 @@ namespace JiraSimulator;
 /// <summary>The one way both <c>Program.cs</c> and <see cref="RunningJiraSimulator"/> build the app: Kestrel on 127.0.0.1 only.</summary>
 internal static class JiraSimulatorHost
 {
-    internal static WebApplication Build(JiraSimulatorOptions options, JiraState state, int port, bool quiet)
+    internal static WebApplication Build(JiraSimulatorOptions options, JiraState state, int port, bool quiet, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -18,7 +18,7 @@ internal static class JiraSimulatorHost
             builder.Logging.ClearProviders();
         }
 
-        builder.Services.AddJiraSimulator(options, state);
+        builder.Services.AddJiraSimulator(options, state, time);
         var app = builder.Build();
         app.UseJiraSimulator();
         app.MapJiraSimulator();
@@ -52,11 +52,15 @@ public sealed class RunningJiraSimulator : IAsyncDisposable
 
     public JiraState State { get; }
 
-    public static async Task<RunningJiraSimulator> StartAsync(JiraSimulatorOptions options, CancellationToken cancellationToken = default)
+    public static Task<RunningJiraSimulator> StartAsync(JiraSimulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, TimeProvider.System, cancellationToken);
+
+    /// <param name="time">The clock behind rate-limit reset headers and token lifetimes (a fake one in tests that move time).</param>
+    public static async Task<RunningJiraSimulator> StartAsync(JiraSimulatorOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var state = new JiraState();
-        var app = JiraSimulatorHost.Build(options, state, port: 0, quiet: true);
+        var app = JiraSimulatorHost.Build(options, state, port: 0, quiet: true, time);
         try
         {
             await app.StartAsync(cancellationToken);

@@ -9,13 +9,13 @@ namespace ServiceNowSimulator;
 public static class ServiceNowSimulatorServices
 {
     /// <summary>Registers what <see cref="ServiceNowSimulatorEndpoints.MapServiceNowSimulator"/> needs: the options, the state and a clock.</summary>
-    public static IServiceCollection AddServiceNowSimulator(this IServiceCollection services, ServiceNowSimulatorOptions options, ServiceNowState? state = null)
+    public static IServiceCollection AddServiceNowSimulator(this IServiceCollection services, ServiceNowSimulatorOptions options, ServiceNowState? state = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton(state ?? new ServiceNowState());
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(time ?? TimeProvider.System);
         return services;
     }
 }
@@ -36,6 +36,7 @@ public static class ServiceNowSimulatorEndpoints
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapPost("/oauth_token.do", IssueTokenAsync);
+        app.MapGet("/api/now/table/{table}", ListRecords);
         var record = app.MapGroup("/api/now/table/{table}/{sysId}");
         record.MapGet("/", GetRecord);
         record.MapMethods("/", [HttpMethods.Patch, HttpMethods.Put], UpdateAsync);
@@ -87,6 +88,33 @@ public static class ServiceNowSimulatorEndpoints
         }
 
         return state.Find(table, sysId) is { } record ? Result(context, record) : ServiceNowErrors.NoRecord();
+    }
+
+    /// <summary>
+    /// <c>GET /api/now/table/{table}?sysparm_query=field=value^field=value&amp;sysparm_fields=a,b&amp;sysparm_limit=n</c>: 200
+    /// <c>{"result": [...]}</c>, the records whose fields equal every term, in sys_id order. Only <c>=</c> terms joined by
+    /// <c>^</c> are simulated; a term of another kind matches nothing.
+    /// </summary>
+    internal static IResult ListRecords(HttpContext context, string table, ServiceNowState state, ServiceNowSimulatorOptions options, TimeProvider time)
+    {
+        if (Caller(context, state, options, time) is null)
+        {
+            return ServiceNowErrors.NotAuthenticated();
+        }
+
+        if (!state.HasTable(table))
+        {
+            return ServiceNowErrors.InvalidTable(table);
+        }
+
+        var terms = (context.Request.Query["sysparm_query"].ToString() is { Length: > 0 } query ? query.Split('^') : [])
+            .Select(term => term.Split('=', 2) is [var field, var value] ? (Field: field, Value: value) : (Field: term, Value: (string?)null))
+            .ToList();
+        var limit = int.TryParse(context.Request.Query["sysparm_limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 10_000;
+        var records = state.All(table)
+            .Where(record => terms.All(t => t.Value is not null && record.TryGetValue(t.Field, out var v) && v == t.Value))
+            .Take(limit);
+        return ServiceNowErrors.Json(new JsonObject { ["result"] = new JsonArray([.. records.Select(r => Shape(context, r))]) });
     }
 
     /// <summary>
@@ -144,18 +172,28 @@ public static class ServiceNowSimulatorEndpoints
         return Result(context, state.Update(table, sysId, fields, caller, time.GetUtcNow()));
     }
 
-    /// <summary>The record as the Table API returns it by default: strings, and <c>assigned_to</c> as a reference link when set.</summary>
-    private static IResult Result(HttpContext context, IReadOnlyDictionary<string, string> record)
+    /// <summary>
+    /// The record as the Table API returns it: strings, and <c>assigned_to</c> as a reference link when set (a bare sys_id
+    /// with <c>sysparm_exclude_reference_link=true</c>); only the fields of <c>sysparm_fields</c> when given.
+    /// </summary>
+    private static IResult Result(HttpContext context, IReadOnlyDictionary<string, string> record) =>
+        ServiceNowErrors.Json(new JsonObject { ["result"] = Shape(context, record) });
+
+    private static JsonObject Shape(HttpContext context, IReadOnlyDictionary<string, string> record)
     {
+        var fields = context.Request.Query["sysparm_fields"].ToString() is { Length: > 0 } list
+            ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal)
+            : null;
+        var links = !string.Equals(context.Request.Query["sysparm_exclude_reference_link"], "true", StringComparison.OrdinalIgnoreCase);
         var result = new JsonObject();
-        foreach (var (name, value) in record.OrderBy(f => f.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in record.OrderBy(f => f.Key, StringComparer.Ordinal).Where(f => fields is null || fields.Contains(f.Key)))
         {
-            result[name] = name == "assigned_to" && value.Length > 0
+            result[name] = name == "assigned_to" && value.Length > 0 && links
                 ? new JsonObject { ["link"] = $"{context.Request.Scheme}://{context.Request.Host}/api/now/table/sys_user/{value}", ["value"] = value }
                 : value;
         }
 
-        return ServiceNowErrors.Json(new JsonObject { ["result"] = result });
+        return result;
     }
 
     private static IResult OAuthError(int statusCode, string error, string description) =>

@@ -8,7 +8,7 @@ namespace ServiceNowSimulator;
 /// <summary>The one way both <c>Program.cs</c> and <see cref="RunningServiceNowSimulator"/> build the app: Kestrel on 127.0.0.1 only.</summary>
 internal static class ServiceNowSimulatorHost
 {
-    internal static WebApplication Build(ServiceNowSimulatorOptions options, ServiceNowState state, int port, bool quiet)
+    internal static WebApplication Build(ServiceNowSimulatorOptions options, ServiceNowState state, int port, bool quiet, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
@@ -18,7 +18,7 @@ internal static class ServiceNowSimulatorHost
             builder.Logging.ClearProviders();
         }
 
-        builder.Services.AddServiceNowSimulator(options, state);
+        builder.Services.AddServiceNowSimulator(options, state, time);
         var app = builder.Build();
         app.UseServiceNowSimulator();
         app.MapServiceNowSimulator();
@@ -52,11 +52,15 @@ public sealed class RunningServiceNowSimulator : IAsyncDisposable
 
     public ServiceNowState State { get; }
 
-    public static async Task<RunningServiceNowSimulator> StartAsync(ServiceNowSimulatorOptions options, CancellationToken cancellationToken = default)
+    public static Task<RunningServiceNowSimulator> StartAsync(ServiceNowSimulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, TimeProvider.System, cancellationToken);
+
+    /// <param name="time">The clock behind rate-limit reset headers and token lifetimes (a fake one in tests that move time).</param>
+    public static async Task<RunningServiceNowSimulator> StartAsync(ServiceNowSimulatorOptions options, TimeProvider time, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var state = new ServiceNowState();
-        var app = ServiceNowSimulatorHost.Build(options, state, port: 0, quiet: true);
+        var app = ServiceNowSimulatorHost.Build(options, state, port: 0, quiet: true, time);
         try
         {
             await app.StartAsync(cancellationToken);

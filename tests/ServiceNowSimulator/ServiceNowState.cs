@@ -68,6 +68,15 @@ public sealed class ServiceNowState
         lock (_lock) { return _records.Keys.Any(k => k.Table == table); }
     }
 
+    /// <summary>Copies of the table's records, in sys_id order.</summary>
+    internal List<Dictionary<string, string>> All(string table)
+    {
+        lock (_lock)
+        {
+            return [.. _records.Where(r => r.Key.Table == table).OrderBy(r => r.Key.SysId, StringComparer.Ordinal).Select(r => new Dictionary<string, string>(r.Value))];
+        }
+    }
+
     internal Dictionary<string, string>? Find(string table, string sysId)
     {
         lock (_lock) { return _records.TryGetValue((table, sysId), out var r) ? new Dictionary<string, string>(r) : null; }

@@ -35,6 +35,12 @@ internal static class CoreServices
             sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<KibanaApiKeyProvider>>()));
+        services.AddSingleton(sp => new CachedSecrets( // the other named secrets (ticket API credentials), alike
+            sp.GetService<SecretClient>(),
+            configuration,
+            sp.GetRequiredService<IOptions<KeyVaultOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
 
         services.AddKeyedSingleton<IMemoryCache>(PeopleDirectory.CacheKey, (sp, _) =>
             BoundedMemoryCache.Create(sp.GetRequiredService<IOptions<PeopleOptions>>().Value.CacheSize, sp.GetRequiredService<TimeProvider>()));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using System.Text;
+using AssignBridge.Platform.Http;
 
 namespace AssignBridge.Kibana;
 
@@ -8,8 +9,6 @@ namespace AssignBridge.Kibana;
 // Kibana's own message from either of its error body shapes, and whether trying again can help.
 internal sealed class KibanaRequestException : Exception
 {
-    private const int MaxMessageLength = 1000;
-
     public KibanaRequestException(int statusCode, string kibanaMessage, bool isRetryable, TimeSpan? retryAfter = null, Exception? innerException = null)
         : base(Describe(statusCode, kibanaMessage), innerException)
     {
@@ -35,7 +34,7 @@ internal sealed class KibanaRequestException : Exception
     {
         var status = (int)response.StatusCode;
         var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var message = IsHtml(response) ? HtmlPage : ParseMessage(body) ?? DefaultMessage(response.StatusCode);
+        var message = ErrorBodies.IsHtml(response) ? HtmlPage : ParseMessage(body) ?? DefaultMessage(response.StatusCode);
         if (status == 413)
         {
             message += " (the request is too large for Kibana or a proxy in front of it: lower Kibana:MaxIdsPerRequest)";
@@ -48,16 +47,13 @@ internal sealed class KibanaRequestException : Exception
     // JSON without the expected fields): a failure that may pass, naming the route and what came back instead.
     public static KibanaRequestException NotKibanasAnswer(HttpResponseMessage response, ReadOnlySpan<byte> body, string route, string expected)
     {
-        var what = IsHtml(response) ? HtmlPage
+        var what = ErrorBodies.IsHtml(response) ? HtmlPage
             : body.IsEmpty ? "an empty body"
-            : $"{response.Content.Headers.ContentType?.MediaType ?? "a body"} that is not {expected}: {Shorten(Encoding.UTF8.GetString(body[..Math.Min(body.Length, 120)]))}";
+            : $"{response.Content.Headers.ContentType?.MediaType ?? "a body"} that is not {expected}: {ErrorBodies.Shorten(Encoding.UTF8.GetString(body[..Math.Min(body.Length, 120)]))}";
         return new KibanaRequestException((int)response.StatusCode, $"{route} answered {(int)response.StatusCode} with {what}", isRetryable: true);
     }
 
     private const string HtmlPage = "an HTML page instead of Kibana's JSON (is a proxy or sign-in page in front of Kibana? check Kibana:Url)";
-
-    private static bool IsHtml(HttpResponseMessage response) =>
-        response.Content.Headers.ContentType?.MediaType is { } type && type.Contains("html", StringComparison.OrdinalIgnoreCase);
 
     // Reads both of Kibana's error shapes (kibana-api-facts.md §4): the platform (Boom) shape
     // {"statusCode","error","message":string} and the SIEM shape {"status_code","message":string|string[]}.
@@ -78,9 +74,9 @@ internal sealed class KibanaRequestException : Exception
             {
                 return message.ValueKind switch
                 {
-                    JsonValueKind.String => Shorten(message.GetString()!),
-                    JsonValueKind.Array => Shorten(string.Join("; ", message.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : m.GetRawText()))),
-                    _ => Shorten(message.GetRawText()),
+                    JsonValueKind.String => ErrorBodies.Shorten(message.GetString()!),
+                    JsonValueKind.Array => ErrorBodies.Shorten(string.Join("; ", message.EnumerateArray().Select(m => m.ValueKind == JsonValueKind.String ? m.GetString() : m.GetRawText()))),
+                    _ => ErrorBodies.Shorten(message.GetRawText()),
                 };
             }
         }
@@ -89,7 +85,7 @@ internal sealed class KibanaRequestException : Exception
             // Not JSON: fall through to the text.
         }
 
-        return Shorten(Encoding.UTF8.GetString(body));
+        return ErrorBodies.Shorten(Encoding.UTF8.GetString(body));
     }
 
     private static string DefaultMessage(HttpStatusCode status) => status switch
@@ -111,23 +107,6 @@ internal sealed class KibanaRequestException : Exception
         }
 
         return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
-    }
-
-    private static string Shorten(string text)
-    {
-        var builder = new StringBuilder(Math.Min(text.Length, MaxMessageLength));
-        foreach (var c in text)
-        {
-            if (builder.Length == MaxMessageLength)
-            {
-                builder.Append('…');
-                break;
-            }
-
-            builder.Append(char.IsControl(c) ? ' ' : c);
-        }
-
-        return builder.ToString().Trim();
     }
 
     private static string Describe(int statusCode, string kibanaMessage) =>

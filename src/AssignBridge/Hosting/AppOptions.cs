@@ -8,6 +8,7 @@ using AssignBridge.Reconciliation;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using AssignBridge.Sync;
+using AssignBridge.Tickets;
 
 namespace AssignBridge.Hosting;
 
@@ -31,6 +32,8 @@ internal static class AppOptions
         AppOptionsEntry.For<SlackOptions, SlackOptionsValidator>(SlackOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<TeamsOptions, TeamsOptionsValidator>(TeamsOptions.SectionName, static (section, options) => section.Bind(options)),
         AppOptionsEntry.For<SyncOptions, SyncOptionsValidator>(SyncOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<JiraApiOptions, JiraApiOptionsValidator>(JiraApiOptions.SectionName, static (section, options) => section.Bind(options)),
+        AppOptionsEntry.For<ServiceNowApiOptions, ServiceNowApiOptionsValidator>(ServiceNowApiOptions.SectionName, static (section, options) => section.Bind(options)),
     ];
 
     public static readonly IReadOnlyList<AppOptionsEntry> All = [.. CoreOptions.All, .. s_own];

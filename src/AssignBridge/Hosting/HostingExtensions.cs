@@ -15,6 +15,7 @@ using AssignBridge.Sources;
 using AssignBridge.Sources.Jira;
 using AssignBridge.Sources.ServiceNow;
 using AssignBridge.Sync;
+using AssignBridge.Tickets;
 using Microsoft.Extensions.Options;
 
 namespace AssignBridge.Hosting;
@@ -84,6 +85,7 @@ internal static class HostingExtensions
         services.AddSingleton<DeliveryWork>();
         services.AddSingleton<IQueueWork>(sp => sp.GetRequiredService<DeliveryWork>());
         services.AddSingleton<ReconcileService>();
+        services.AddTicketWriters(configuration); // Kibana → ticket: the Jira and ServiceNow assignee writers
         services.AddTwoWaySync();
         services.AddSingleton<Warmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Warmup>());

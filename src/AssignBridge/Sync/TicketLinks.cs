@@ -94,7 +94,7 @@ internal sealed class TicketLinks : IAppliedEffectsObserver
         {
             ["Space"] = s.Alert.Space,
             ["AlertId"] = s.Alert.AlertId,
-            ["Seen"] = JsonSerializer.Serialize(s.Assignees, SyncJsonContext.Default.IReadOnlyListString),
+            ["Seen"] = JsonSerializer.Serialize(s.Assignees, TicketLinksJsonContext.Default.IReadOnlyListString),
             ["SeenAt"] = now,
         }), cancellationToken);
     }
@@ -149,7 +149,7 @@ internal sealed class TicketLinks : IAppliedEffectsObserver
                 var alertFilter = TableClient.CreateQueryFilter($"PartitionKey eq {row.PartitionKey} and RowKey gt {"alert|"} and RowKey lt {"alert}"}");
                 await foreach (var alert in _table.QueryAsync<TableEntity>(alertFilter, maxPerPage: 1_000, cancellationToken: token))
                 {
-                    var seen = alert.GetString("Seen") is { Length: > 0 } json ? JsonSerializer.Deserialize(json, SyncJsonContext.Default.IReadOnlyListString) : null;
+                    var seen = alert.GetString("Seen") is { Length: > 0 } json ? JsonSerializer.Deserialize(json, TicketLinksJsonContext.Default.IReadOnlyListString) : null;
                     alerts.Add(new AlertLink(new AlertRef(alert.GetString("Space") ?? "", alert.GetString("AlertId") ?? ""), seen));
                 }
 
@@ -189,4 +189,4 @@ internal sealed class TicketLinks : IAppliedEffectsObserver
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
-internal sealed partial class SyncJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
+internal sealed partial class TicketLinksJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -3,33 +3,30 @@ namespace AssignBridge.Tickets;
 /// <summary>Writes one ticketing system's assignee.</summary>
 internal interface ITicketWriter
 {
-    /// <summary>"jira" or "servicenow": the ticket keys it takes start with this and ':'.</summary>
+    /// <summary><c>"jira"</c> or <c>"servicenow"</c>: the ticket keys it takes start with this and ':'.</summary>
     string Source { get; }
 
-    /// <summary>The people-mapping namespace its assignee ids are in.</summary>
+    /// <summary>
+    /// The people-mapping namespace its assignee ids are in: <c>"jira"</c> (Jira Cloud accountId), <c>"jira-dc"</c> (Jira
+    /// Data Center user name), <c>"servicenow"</c> (as <c>ServiceNow:IdentityField</c> says: user_name or sys_id).
+    /// </summary>
     string Namespace { get; }
 
-    /// <summary>Whether its API settings are present.</summary>
+    /// <summary>Whether its API settings are present (base URL and credentials named); false means sync for this source cannot run and the caller says so.</summary>
     bool Configured { get; }
 
-    /// <summary>The ticket's current assignee as an id in <see cref="Namespace"/>, null when unassigned.</summary>
+    /// <summary>
+    /// The ticket's current assignee as an id in <see cref="Namespace"/>, null when unassigned. <paramref name="ticketKey"/>:
+    /// <c>"jira:{issueIdOrKey}"</c> or <c>"servicenow:{table}:{sys_id}"</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The key is not one of this writer's.</exception>
+    /// <exception cref="InvalidOperationException">The writer is not <see cref="Configured"/>.</exception>
+    /// <exception cref="TicketWriteException">The ticket system refused the request or did not answer.</exception>
     Task<string?> GetAssigneeAsync(string ticketKey, CancellationToken cancellationToken);
 
-    /// <summary>Sets the assignee (null unassigns).</summary>
+    /// <summary>Sets the assignee (null unassigns). Throws <see cref="TicketWriteException"/> for any failure answer or no answer.</summary>
+    /// <exception cref="ArgumentException">The key is not one of this writer's, or the person id cannot be an assignee id.</exception>
+    /// <exception cref="InvalidOperationException">The writer is not <see cref="Configured"/>.</exception>
+    /// <exception cref="TicketWriteException">The ticket system refused the request or did not answer.</exception>
     Task SetAssigneeAsync(string ticketKey, string? personId, CancellationToken cancellationToken);
-}
-
-/// <summary>A ticket API request failed.</summary>
-internal sealed class TicketWriteException(string system, int statusCode, string detail, bool isRetryable, TimeSpan? retryAfter = null)
-    : Exception($"{system} {statusCode}: {detail}")
-{
-    public string System { get; } = system;
-
-    public int StatusCode { get; } = statusCode;
-
-    public string Detail { get; } = detail;
-
-    public bool IsRetryable { get; } = isRetryable;
-
-    public TimeSpan? RetryAfter { get; } = retryAfter;
 }

@@ -235,6 +235,47 @@ public sealed class ServiceNowSimulatorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task ListSysUser_ByUserName_AnswersTheMatchingRecordsFieldsOnly()
+    {
+        State.SeedUser("46d44a23a9fe19810012d100cca80666", "beth.anglin");
+
+        var reply = await SendAsync(HttpMethod.Get, "api/now/table/sys_user?sysparm_query=user_name%3Dabel.tuter&sysparm_fields=sys_id&sysparm_limit=1", null, Basic(User, Password));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal($$"""{"result":[{"sys_id":"{{AbelSysId}}"}]}""", reply.Body);
+    }
+
+    [Fact]
+    public async Task ListSysUser_NoMatchOrLimitZero_AnswersAnEmptyResult()
+    {
+        var none = await SendAsync(HttpMethod.Get, "api/now/table/sys_user?sysparm_query=user_name%3Dnobody", null, Basic(User, Password));
+        var limited = await SendAsync(HttpMethod.Get, "api/now/table/sys_user?sysparm_limit=0", null, Basic(User, Password));
+
+        Assert.Equal((HttpStatusCode.OK, """{"result":[]}"""), (none.Status, none.Body));
+        Assert.Equal((HttpStatusCode.OK, """{"result":[]}"""), (limited.Status, limited.Body));
+    }
+
+    [Fact]
+    public async Task ListRecords_UnknownTableOrNoCredentials_AnswersTheTableApisErrors()
+    {
+        var table = await SendAsync(HttpMethod.Get, "api/now/table/no_such_table", null, Basic(User, Password));
+        var anonymous = await SendAsync(HttpMethod.Get, "api/now/table/sys_user", null, null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, table.Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.Status);
+    }
+
+    [Fact]
+    public async Task Get_ExcludeReferenceLinkAndFields_AnswersTheBareSysIdOnly()
+    {
+        State.SeedRecord("incident", Incident, new Dictionary<string, string> { ["assigned_to"] = AbelSysId, ["number"] = "INC0010001" });
+
+        var reply = await SendAsync(HttpMethod.Get, Record + "?sysparm_fields=assigned_to&sysparm_exclude_reference_link=true", null, Basic(User, Password));
+
+        Assert.Equal($$$"""{"result":{"assigned_to":"{{{AbelSysId}}}"}}""", reply.Body);
+    }
+
+    [Fact]
     public async Task ControlApi_SeedsUsersAndRecordsAndQueuesFaults()
     {
         using var seed = new StringContent(

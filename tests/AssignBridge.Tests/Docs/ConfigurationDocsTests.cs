@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AssignBridge.Secrets;
+using AssignBridge.Tickets;
 using Microsoft.Extensions.Configuration;
 
 namespace AssignBridge.Tests.Docs;
@@ -66,7 +67,7 @@ public sealed partial class ConfigurationDocsTests
     [Fact]
     public void ConfigurationDocs_SettingsTheCodeReadsByName_AreDocumented()
     {
-        string[] read = [KibanaApiKeyProvider.LocalKeySetting];
+        string[] read = [KibanaApiKeyProvider.LocalKeySetting, JiraApiOptions.LocalTokenSetting, ServiceNowApiOptions.LocalPasswordSetting, ServiceNowApiOptions.LocalClientSecretSetting];
 
         var undocumented = read.Where(k => !s_sections.Value.SelectMany(s => s.Settings).Any(s => s.Matches(k.Split(':')))).ToList();
 

@@ -39,12 +39,14 @@ internal sealed record ConfigurationSetting(
     /// <summary>Whether a configuration key (<c>Section:Key</c> form) is this setting: indexes and names match any value.</summary>
     public bool Matches(IReadOnlyList<string> key)
     {
-        if (key.Count == 0 || !string.Equals(key[0], Section, StringComparison.OrdinalIgnoreCase))
+        // A section may be nested (Jira:Api): its own parts come first.
+        var section = Section.Split(':');
+        if (key.Count < section.Length || !section.Zip(key).All(p => string.Equals(p.First, p.Second, StringComparison.OrdinalIgnoreCase)))
         {
             return false;
         }
 
-        var path = key.Skip(1).ToList();
+        var path = key.Skip(section.Length).ToList();
         if (TakesOneValue && path.Count == Path.Count - 1 && Path[^1] is ConfigurationDocument.Index or ConfigurationDocument.Name)
         {
             path.Add(Path[^1] == ConfigurationDocument.Index ? "0" : "value");
@@ -61,7 +63,7 @@ internal sealed record ConfigurationSetting(
     // Kibana:Url; Jira:Secrets:0, :1, …; Admin:Tokens:<name>.
     private string Spell(string separator)
     {
-        var text = Section + separator + string.Join(separator, Path.Select(s => s == ConfigurationDocument.Index ? "0" : s));
+        var text = Section.Replace(":", separator, StringComparison.Ordinal) + separator + string.Join(separator, Path.Select(s => s == ConfigurationDocument.Index ? "0" : s));
         return ConfigurationDocument.Code(text) + (Path[^1] == ConfigurationDocument.Index ? $", {ConfigurationDocument.Code(separator + "1")}, …" : "");
     }
 }
@@ -162,7 +164,7 @@ internal static partial class ConfigurationDocument
             Locally they go in `local.settings.json` (copied from `local.settings.example.json`) or in environment
             variables.
 
-            Sections: {string.Join(", ", sections.Select(s => $"[{s.Name}](#{s.Name.ToLowerInvariant()})"))}; and
+            Sections: {string.Join(", ", sections.Select(s => $"[{s.Name}](#{s.Name.Replace(":", "", StringComparison.Ordinal).ToLowerInvariant()})"))}; and
             [settings outside the sections](#settings-outside-the-sections).
 
             """);

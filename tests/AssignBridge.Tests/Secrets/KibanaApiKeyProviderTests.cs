@@ -118,9 +118,9 @@ public sealed class KibanaApiKeyProviderTests
     }
 
     [Fact]
-    public void KibanaApiKey_ToString_HidesTheValue()
+    public void SecretValue_ToString_HidesTheValue()
     {
-        Assert.DoesNotContain("s3cr3t", new KibanaApiKey("s3cr3t", "v1").ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t", new SecretValue("s3cr3t", "v1").ToString(), StringComparison.Ordinal);
     }
 
     private KibanaApiKeyProvider CreateProvider(int cacheMinutes = 60) =>
