@@ -42,7 +42,9 @@ internal sealed class DeliveryQueue
 
     private async Task<SendReceipt?> SendAsync(DeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken)
     {
-        var visibleIn = delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : delay;
+        // Queue Storage counts visibility in whole seconds and the client truncates: a wait of 0.4 s would be none, and a
+        // message deferred until its back-off ends would come straight back. Rounded up instead.
+        var visibleIn = delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > MaxDelay ? MaxDelay : TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         try
         {
             await _queues.EnsureAsync(cancellationToken);

@@ -15,7 +15,8 @@ namespace AssignBridge.Sync;
 /// <summary>What one sync sweep looked at and did.</summary>
 internal sealed record SyncReport(
     [property: JsonPropertyName("tickets")] int Tickets,
-    [property: JsonPropertyName("queued")] int Queued,
+    [property: JsonPropertyName("journaled")] int Journaled,
+    [property: JsonPropertyName("written")] int Written,
     [property: JsonPropertyName("planned")] int Planned,
     [property: JsonPropertyName("conflicts")] int Conflicts,
     [property: JsonPropertyName("wrapped")] bool Wrapped,
@@ -23,14 +24,13 @@ internal sealed record SyncReport(
 
 // Two-way sync's polling half, run by reconciliation: a page of linked tickets (from where the last run stopped),
 // their alerts' assignees read from Kibana through signals/search, the rules (SyncRules) applied, and each ticket
-// that must follow Kibana journaled as a delivery of its own (source "kibana") and queued: from there it is written,
-// retried, dead-lettered and replayed like any delivery (TicketSyncApplier). What was seen is remembered only after
+// that must follow Kibana taken in as a delivery of its own (source "kibana"): journaled and attempted at once through
+// DeliveryIntake, then retried from the queue, dead-lettered and replayed like any delivery (TicketSyncApplier). What was seen is remembered only after
 // the ticket's delivery is journaled, so a run cut short repeats its work and the same delivery id dedupes it.
 internal sealed class TicketSyncSweep(
     TicketLinks links,
     KibanaClient kibana,
-    DeliveryJournal journal,
-    DeliveryQueue queue,
+    DeliveryIntake intake,
     AuditLog audit,
     PeopleDirectory people,
     IEnumerable<ITicketWriter> writers,
@@ -58,10 +58,10 @@ internal sealed class TicketSyncSweep(
 
         if (active.Count == 0)
         {
-            return new SyncReport(0, 0, 0, 0, false, $"sync is on for {string.Join(", ", Sources.Select(s => s.Source))}, but no ticket API is configured (docs/two-way-sync.md)");
+            return new SyncReport(0, 0, 0, 0, 0, false, $"sync is on for {string.Join(", ", Sources.Select(s => s.Source))}, but no ticket API is configured (docs/two-way-sync.md)");
         }
 
-        int tickets = 0, queued = 0, planned = 0, conflicts = 0;
+        int tickets = 0, journaled = 0, written = 0, planned = 0, conflicts = 0;
         try
         {
             var cursor = await links.CursorAsync(cancellationToken);
@@ -84,8 +84,8 @@ internal sealed class TicketSyncSweep(
                         }
                         else
                         {
-                            await JournalAsync(intent, cancellationToken);
-                            queued++;
+                            journaled++;
+                            written += await TakeInAsync(intent, cancellationToken) ? 1 : 0;
                         }
 
                         Log.Follows(logger, ticket.Ticket, follow.Uid ?? "nobody", source.DryRun, follow.Why);
@@ -105,7 +105,7 @@ internal sealed class TicketSyncSweep(
             }
 
             await links.SaveCursorAsync(next, cancellationToken);
-            return new SyncReport(tickets, queued, planned, conflicts, next is null, null);
+            return new SyncReport(tickets, journaled, written, planned, conflicts, next is null, null);
         }
         catch (Exception exception) when (exception is KibanaRequestException or JournalUnavailableException or AuditUnavailableException or SecretUnavailableException or PeopleUnavailableException
             || exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
@@ -113,7 +113,14 @@ internal sealed class TicketSyncSweep(
             // The rest waits for the next run, which starts from the same cursor: what was journaled dedupes.
             var reason = exception is OperationCanceledException ? "the run's time was spent; the rest is looked at next run" : exception.Message;
             Log.SweepFailed(logger, reason);
-            return new SyncReport(tickets, queued, planned, conflicts, false, reason);
+            return new SyncReport(tickets, journaled, written, planned, conflicts, false, reason);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // Nobody foresaw it; the timer has nobody to throw to, and the next run starts from the same cursor.
+            var reason = $"unexpected {exception.GetType().Name}: {exception.Message}";
+            Log.SweepFailed(logger, reason);
+            return new SyncReport(tickets, journaled, written, planned, conflicts, false, reason);
         }
     }
 
@@ -133,14 +140,22 @@ internal sealed class TicketSyncSweep(
         return result;
     }
 
-    private async Task JournalAsync(AssignmentIntent intent, CancellationToken cancellationToken)
-    {
-        var (entry, created, _, _) = await journal.RecordAsync(intent, cancellationToken);
-        if (created || entry.Status is DeliveryStatus.Pending or DeliveryStatus.Retrying)
+    /// <summary>Journals the ticket write and makes its first attempt; true when that attempt applied it. What it did not finish is on the queue.</summary>
+    /// <exception cref="JournalUnavailableException">The journal could not be written: the run stops, and what it saw is not remembered.</exception>
+    private async Task<bool> TakeInAsync(AssignmentIntent intent, CancellationToken cancellationToken) =>
+        await intake.AcceptAsync(intent, cancellationToken: cancellationToken) switch
         {
-            // A lost message is sent again by the reconcile sweep; a duplicate is harmless.
-            await queue.EnqueueAsync(new DeliveryMessage(intent.Source, intent.DeliveryId), TimeSpan.Zero, cancellationToken);
-        }
+            IntakeAttempted attempted => attempted.Attempt.Status == DeliveryStatus.Applied,
+            IntakeRedelivered => false, // journaled by an earlier run: the journal and the queue carry it
+            IntakeNotRecorded notRecorded => throw new JournalUnavailableException(notRecorded.Reason, new InvalidOperationException(notRecorded.Reason)),
+            IntakeRefused refused => Refused(intent, refused.Reason),
+            var other => throw new InvalidOperationException($"Unexpected intake result {other.GetType().Name}."),
+        };
+
+    private bool Refused(AssignmentIntent intent, string reason)
+    {
+        Log.Disagree(logger, intent.Ticket?.Key ?? intent.DeliveryId, $"its write cannot be journaled ({reason})");
+        return false;
     }
 
     private async Task<string?> PlannedAssigneeAsync(SourceSync source, SyncFollow follow, CancellationToken cancellationToken) =>

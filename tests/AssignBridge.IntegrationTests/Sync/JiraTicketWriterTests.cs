@@ -264,7 +264,7 @@ public sealed class JiraTicketWriterTests : IAsyncLifetime
         await Assert.ThrowsAsync<TicketWriteException>(() => host.Jira.SetAssigneeAsync("jira:SEC-1", "stranger", CancellationToken.None));
 
         var lines = host.Logs.Lines;
-        Assert.Contains(lines, l => l.Contains("[8101]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("[8201]", StringComparison.Ordinal));
         string[] secrets = ["the-old-token", RotatedToken, Convert.ToBase64String(Encoding.UTF8.GetBytes($"rotated@example.com:{RotatedToken}")), vault.AccessToken];
         Assert.All(lines, line => Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));
         // HttpClient's own trace of request headers names the header with its value redacted, and that is all.

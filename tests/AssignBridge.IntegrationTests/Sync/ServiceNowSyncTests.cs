@@ -51,7 +51,7 @@ public sealed class ServiceNowSyncTests(AzuriteFixture azurite)
 
         var run = await bridge.ReconcileAsync();
 
-        Assert.Equal(1, run["applied"]!.GetValue<int>());
+        Assert.Equal(1, run["sync"]!["written"]!.GetValue<int>());
         Assert.Equal(CarolSysId, serviceNow.State.GetRecord("incident", Incident)["assigned_to"]);
         var patch = Assert.Single(serviceNow.State.Requests, r => r.Method == "PATCH");
         Assert.Equal($"/api/now/table/incident/{Incident}", patch.PathAndQuery.Split('?')[0]);

@@ -330,7 +330,7 @@ public sealed class ServiceNowTicketWriterTests : IAsyncLifetime
         var tokens = State.Requests.Select(r => r.Headers.GetValueOrDefault("Authorization")).OfType<string>().Select(h => h.Split(' ')[1]).Distinct().ToList();
         string[] secrets = ["the-old-client-secret", ClientSecret, Password, .. tokens];
         var lines = host.Logs.Lines.Concat(basic.Logs.Lines).ToList();
-        Assert.Contains(lines, l => l.Contains("[8106]", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("[8206]", StringComparison.Ordinal));
         Assert.All(lines, line => Assert.All(secrets, secret => Assert.DoesNotContain(secret, line, StringComparison.Ordinal)));
     }
 

@@ -39,8 +39,8 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
         await sync.ChangeInKibanaAsync("alert-1", add: ["u_carol_0"], remove: ["u_alice_0"]);
         var run = await sync.Bridge.ReconcileAsync();
 
-        Assert.Equal(1, run["sync"]!["queued"]!.GetValue<int>());
-        Assert.Equal(1, run["applied"]!.GetValue<int>());
+        Assert.Equal(1, run["sync"]!["journaled"]!.GetValue<int>());
+        Assert.Equal(1, run["sync"]!["written"]!.GetValue<int>());
         Assert.Equal(Carol, sync.Jira.State.GetAssignee(IssueKey));
         var put = Assert.Single(sync.Puts());
         Assert.Equal($"/rest/api/3/issue/{sync.IssueId}/assignee", put.PathAndQuery);
@@ -56,7 +56,7 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
 
         // The next run has nothing more to do.
         var after = await sync.Bridge.ReconcileAsync();
-        Assert.Equal(0, after["sync"]!["queued"]!.GetValue<int>());
+        Assert.Equal(0, after["sync"]!["journaled"]!.GetValue<int>());
         Assert.Single(sync.Puts());
         AssertNoSecretsLogged(sync.Bridge, JiraToken);
     }
@@ -73,7 +73,7 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
         Assert.Equal(["u_bob_0"], Assignees(sync.Bridge, "default", "alert-1"));
         var run = await sync.Bridge.ReconcileAsync();
 
-        Assert.Equal(0, run["sync"]!["queued"]!.GetValue<int>());
+        Assert.Equal(0, run["sync"]!["journaled"]!.GetValue<int>());
         Assert.Empty(sync.Puts());
         Assert.Empty(await sync.KibanaDeliveriesAsync());
     }
@@ -94,7 +94,7 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
 
         var answer = await ReadAsync(echo);
         Assert.Equal("ignored", answer["status"]!.GetValue<string>());
-        Assert.Contains("the bridge's own change", answer["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("the bridge's own change", answer["reason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(kibanaWrites, AssigneeRequests(sync.Bridge));
     }
 
@@ -132,11 +132,11 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
 
         var failed = await sync.Bridge.ReconcileAsync();
 
-        Assert.Equal(1, failed["retrying"]!.GetValue<int>());
+        Assert.Equal(0, failed["sync"]!["written"]!.GetValue<int>());
         var id = Assert.Single(await sync.KibanaDeliveriesAsync());
         var retrying = await sync.Journal.GetAsync("kibana", id);
         Assert.Equal(DeliveryStatus.Retrying, retrying!.Status);
-        Assert.Contains("Jira 503", retrying.LastError, StringComparison.Ordinal);
+        Assert.Contains("Jira answered 503", retrying.LastError, StringComparison.Ordinal);
         Assert.Equal(Alice, sync.Jira.State.GetAssignee(IssueKey));
 
         time.Advance(TimeSpan.FromSeconds(5));
@@ -220,9 +220,10 @@ public sealed class TwoWaySyncTests(AzuriteFixture azurite)
 
         var run = await sync.Bridge.ReconcileAsync();
 
-        Assert.Equal(1, run["rejected"]!.GetValue<int>());
+        Assert.Equal(0, run["sync"]!["written"]!.GetValue<int>());
         Assert.Empty(sync.Puts());
         var entry = await sync.Journal.GetAsync("kibana", Assert.Single(await sync.KibanaDeliveriesAsync()));
+        Assert.Equal(DeliveryStatus.Rejected, entry!.Status);
         Assert.Contains("no jira mapping names Kibana UID u_nobody_0", entry!.LastError, StringComparison.Ordinal);
     }
 
