@@ -108,7 +108,7 @@ public sealed class FunctionsMetadataTests
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(p => new KeyValuePair<string, string?>(p.Key.Replace("__", ":", StringComparison.Ordinal), p.Value)))
             .Build();
-        Assert.Equal(17, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);
+        Assert.Equal(20, AssignBridge.Hosting.StartupOptionsCheck.Check(configuration).Count);
     }
 
     [Fact]
