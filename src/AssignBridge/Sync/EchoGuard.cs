@@ -8,15 +8,18 @@ namespace AssignBridge.Sync;
 // the change the bridge made. Two checks, either enough: the event's actor is the bridge's own account
 // (<Source>:SyncAccount: Jira's "user", ServiceNow's updated_by from sys_updated_by), or the event sets the ticket to
 // exactly the person the bridge wrote there (its write is in the links table) within EchoWindow.
-internal sealed class EchoGuard(TicketSyncSweep sweep, TicketLinks links, TimeProvider time, ILogger<EchoGuard> logger)
+internal sealed class EchoGuard(IEnumerable<SourceSync> sources, TicketLinks links, TimeProvider time, ILogger<EchoGuard> logger)
 {
+    // Each source's switch as hosting read it; the sweep is not needed (nor built) to answer a webhook.
+    private readonly SourceSync[] _synced = [.. sources.Where(s => s.Enabled)];
+
     /// <summary>How long after its write a matching event is taken for the bridge's own.</summary>
     public static readonly TimeSpan EchoWindow = TimeSpan.FromHours(1);
 
     /// <summary>Why the event is the bridge's own write coming back, or null when it is not (or sync is off for its source).</summary>
     public async Task<string?> EchoOfAsync(AssignmentIntent intent, CancellationToken cancellationToken)
     {
-        if (sweep.Sources.FirstOrDefault(s => s.Source == intent.Source) is not { } sync || intent.Ticket is not { } ticket)
+        if (Array.Find(_synced, s => s.Source == intent.Source) is not { } sync || intent.Ticket is not { } ticket)
         {
             return null;
         }
